@@ -1,0 +1,31 @@
+"""URL map: the web UI, the API under /api/v1/, health, language switch."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path, re_path
+from django.views import defaults
+
+from tandem.config.api import api
+from tandem.core.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found, name="api_not_found"),
+    path("accounts/", include("tandem.core.urls")),
+    path("", include("tandem.web.urls")),
+]
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found

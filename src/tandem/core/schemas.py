@@ -1,0 +1,126 @@
+"""API shapes of the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from tandem.core.roles import Role
+
+
+class TokenRequest(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    organization: str | None = Field(None, description="Slug; needed when you belong to several")
+    name: str = Field("", max_length=100, description="A label to recognise the token by")
+
+
+class TokenIssued(Schema):
+    token: str = Field(description="The secret; shown only once")
+    id: int
+    organization: str
+    role: Role
+    expires_at: dt.datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    language: str
+
+
+class OrganizationRef(Schema):
+    slug: str
+    name: str
+    role: Role
+
+
+class Me(Schema):
+    user: UserOut
+    organization: str
+    organization_name: str
+    role: Role
+    organizations: list[OrganizationRef]
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    slug: str
+    version: int
+
+
+class OrganizationPatch(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    version: int = Field(ge=1, description="The version your change is based on")
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
+    created_at: dt.datetime
+    version: int
+
+    # A member is read from a Membership row, or from the stored JSON of an idempotent replay.
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return str(obj["email"] if isinstance(obj, dict) else obj.user.email)
+
+    @staticmethod
+    def resolve_full_name(obj: Any) -> str:
+        return str(obj["full_name"] if isinstance(obj, dict) else obj.user.full_name)
+
+
+class MemberCreate(Schema):
+    email: str = Field(max_length=254)
+    role: Role
+    full_name: str = Field("", max_length=200)
+    password: str | None = Field(
+        None, max_length=4096, description="For a new user; without it they use password reset"
+    )
+
+
+class MemberPatch(Schema):
+    version: int = Field(ge=1)
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class AuditEntryOut(Schema):
+    id: int
+    created_at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    request_id: str
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class Health(Schema):
+    status: str
+    database: str

@@ -1,0 +1,173 @@
+"""Writes of the core: organizations, members, roles, language. One transaction each, audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email, validate_slug
+from django.db import transaction
+
+from tandem.core import audit
+from tandem.core.access import ensure_admin
+from tandem.core.actor import Actor
+from tandem.core.errors import Conflict, ValidationError
+from tandem.core.models import Membership, Organization, User
+from tandem.core.roles import Role
+from tandem.core.versioning import update_versioned
+
+RESERVED_SLUGS = frozenset({"api", "admin", "static", "healthz", "accounts", "i18n"})
+
+
+def organization_create(
+    *, name: str, slug: str, admin_email: str, admin_password: str, admin_name: str = ""
+) -> Membership:
+    """A new organization with its first administrator (created, or an existing user)."""
+    name, slug = name.strip(), slug.strip().lower()
+    _check_organization(name, slug)
+    with transaction.atomic():
+        organization = Organization.objects.create(name=name, slug=slug)
+        system = Actor.system(organization, label="organization_create")
+        audit.record(actor=system, action="organization.create", target=organization,
+                     changes={"name": [None, name], "slug": [None, slug]})
+        return member_add(actor=system, email=admin_email, role=Role.ADMIN,
+                          password=admin_password, full_name=admin_name)
+
+
+def organization_rename(*, actor: Actor, name: str, expected_version: int) -> Organization:
+    ensure_admin(actor, "rename the organization")
+    name = name.strip()
+    if not name:
+        raise ValidationError("The organization needs a name.", field="name")
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
+        before = organization.name
+        update_versioned(organization, expected_version=expected_version, fields={"name": name})
+        audit.record(actor=actor, action="organization.rename", target=organization,
+                     changes=audit.diff({"name": before}, {"name": name}))
+    return organization
+
+
+def member_add(
+    *,
+    actor: Actor,
+    email: str,
+    role: Role | str,
+    password: str | None = None,
+    full_name: str = "",
+    validate: bool = True,
+) -> Membership:
+    """Give a person a role in the actor's organization, creating their user if needed.
+
+    ``validate=False`` skips the password rules; only the demo data uses it (password "demo")."""
+    ensure_admin(actor, "add members")
+    email, role = _clean_email(email), _clean_role(role)
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = _create_user(email, password, full_name, validate=validate)
+        elif Membership.objects.filter(organization=actor.organization, user=user).exists():
+            raise Conflict(f"{email} is already a member of {actor.organization}.",
+                           code="already_member")
+        membership = Membership.objects.create(
+            organization=actor.organization, user=user, role=role
+        )
+        audit.record(actor=actor, action="membership.create", target=membership,
+                     changes={"user": [None, email], "role": [None, role.value]})
+    return membership
+
+
+def member_update(
+    *,
+    actor: Actor,
+    membership: Membership,
+    expected_version: int,
+    role: Role | str | None = None,
+    is_active: bool | None = None,
+) -> Membership:
+    ensure_admin(actor, "change members")
+    fields: dict[str, object] = {}
+    if role is not None:
+        fields["role"] = _clean_role(role).value
+    if is_active is not None:
+        fields["is_active"] = is_active
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        before = audit.snapshot(locked, fields)
+        _keep_one_admin(actor, locked, fields)
+        update_versioned(locked, expected_version=expected_version, fields=fields)
+        audit.record(actor=actor, action="membership.update", target=locked,
+                     changes=audit.diff(before, audit.snapshot(locked, fields)))
+    return locked
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"Unknown language {language!r}.", field="language")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
+
+
+def _keep_one_admin(actor: Actor, membership: Membership, fields: dict[str, object]) -> None:
+    losing_admin = membership.role == Role.ADMIN and membership.is_active and (
+        fields.get("role", Role.ADMIN) != Role.ADMIN or fields.get("is_active") is False
+    )
+    if not losing_admin:
+        return
+    admins = Membership.objects.filter(
+        organization=actor.organization, role=Role.ADMIN, is_active=True
+    ).exclude(pk=membership.pk)
+    if not admins.exists():
+        raise Conflict("An organization keeps at least one active administrator.",
+                       code="last_admin")
+
+
+def _create_user(email: str, password: str | None, full_name: str, *, validate: bool) -> User:
+    user = User(email=email, full_name=full_name.strip()[:200])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError as error:
+                raise ValidationError(" ".join(error.messages), field="password") from None
+        user.set_password(password)
+    user.save()
+    return user
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationError(f"{email!r} is not a valid email address.", field="email") from None
+    return email
+
+
+def _clean_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise ValidationError(f"Unknown role {role!r}; use one of: {choices}.",
+                              field="role") from None
+
+
+def _check_organization(name: str, slug: str) -> None:
+    if not name:
+        raise ValidationError("The organization needs a name.", field="name")
+    try:
+        validate_slug(slug)
+    except DjangoValidationError:
+        raise ValidationError(
+            f"{slug!r} is not a valid slug (letters, digits, hyphens, underscores).", field="slug"
+        ) from None
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"The slug {slug!r} is reserved.", field="slug")
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"An organization with the slug {slug!r} already exists.",
+                       code="slug_taken")
