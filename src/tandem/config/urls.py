@@ -1,4 +1,4 @@
-"""URL map: the web UI, the API under /api/v1/, health, language switch."""
+"""URL map: the web UI, the API under /api/v1/, health."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from django.views import defaults
 from tandem.config.api import api
 from tandem.core.health import healthz
 
-urlpatterns = [
-    path("healthz", healthz, name="healthz"),
-    path("api/v1/", api.urls),
-    re_path(r"^api/", api_not_found, name="api_not_found"),
-    path("accounts/", include("tandem.core.urls")),
-    path("", include("tandem.web.urls")),
-]
 
-
-def api_not_found(request: HttpRequest) -> HttpResponse:
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 
 
@@ -27,5 +19,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         return api_not_found(request)
     return defaults.page_not_found(request, exception)
 
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found, name="api_not_found"),
+    path("accounts/", include("tandem.core.urls")),
+    path("", include("tandem.web.urls")),
+]
 
 handler404 = page_not_found
