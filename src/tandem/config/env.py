@@ -36,11 +36,11 @@ class Env:
             return None
         return value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self.raw(name)
         return default if value is None else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -51,7 +51,7 @@ class Env:
             return False
         raise ConfigError(f"{name} must be true or false (1/0, yes/no, on/off), got {value!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
+    def integer(self, name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -64,19 +64,19 @@ class Env:
         return number
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
-        value = self.str(name, default).lower()
+        value = self.text(name, default).lower()
         if value not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}.")
         return value
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         value = self.raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def database(self, name: str, default: str) -> dict[str, Any]:
-        url = self.str(name, default)
+        url = self.text(name, default)
         scheme = urlsplit(url).scheme
         if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
             raise ConfigError(
@@ -89,7 +89,7 @@ class Env:
         return config
 
     def email(self, name: str, default: str) -> dict[str, Any]:
-        url = self.str(name, default)
+        url = self.text(name, default)
         if urlsplit(url).scheme not in EMAIL_SCHEMES:
             raise ConfigError(
                 f"{name} must start with one of {', '.join(sorted(EMAIL_SCHEMES))}://, got {url!r}."

@@ -15,29 +15,29 @@ from tandem.config.env import ConfigError, Env
 env = Env()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env.str("TANDEM_DATA_DIR", str(Path.cwd() / "var")))
+DATA_DIR = Path(env.text("TANDEM_DATA_DIR", str(Path.cwd() / "var")))
 
 TANDEM_ENV = env.choice("TANDEM_ENV", "development", ("development", "production"))
 PRODUCTION = TANDEM_ENV == "production"
 
 DEVELOPMENT_SECRET_KEY = "tandem-development-key-never-use-in-production"  # noqa: S105
-SECRET_KEY = env.str("TANDEM_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+SECRET_KEY = env.text("TANDEM_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ConfigError(
         "TANDEM_SECRET_KEY must be set to a random value of at least 50 characters in production "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
-DEBUG = env.bool("TANDEM_DEBUG", not PRODUCTION)
+DEBUG = env.flag("TANDEM_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ConfigError("TANDEM_DEBUG cannot be true when TANDEM_ENV=production.")
 
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS = env.items(
     "TANDEM_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("TANDEM_ALLOWED_HOSTS must name the site's host names in production.")
-CSRF_TRUSTED_ORIGINS = env.list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env.items("TANDEM_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -137,8 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Login throttling (django-axes): lock a user name from one address after repeated failures.
-AXES_FAILURE_LIMIT = env.int("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
-AXES_COOLOFF_TIME = env.int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_FAILURE_LIMIT = env.integer("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = env.integer("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
@@ -151,7 +151,7 @@ LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
-TIME_ZONE = env.str("TANDEM_TIME_ZONE", "Asia/Ho_Chi_Minh")
+TIME_ZONE = env.text("TANDEM_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "tandem_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -180,7 +180,7 @@ EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(EMAIL_CONFIG.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(EMAIL_CONFIG.get("EMAIL_USE_SSL"))
 EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(DATA_DIR / "mail")
-DEFAULT_FROM_EMAIL = env.str("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
+DEFAULT_FROM_EMAIL = env.text("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: with no broker every task runs in-process, so `make run` needs nothing else.
@@ -204,9 +204,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("TANDEM_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.flag("TANDEM_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("TANDEM_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env.integer("TANDEM_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -233,14 +233,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("TANDEM_LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": env.text("TANDEM_LOG_LEVEL", "INFO").upper()},
     "loggers": {
         "axes": {"level": "WARNING"},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
-TANDEM_PORT = env.int("TANDEM_PORT", 8000, minimum=1, maximum=65535)
-TANDEM_HOST = env.str("TANDEM_HOST", "127.0.0.1")
-TANDEM_API_TOKEN_DAYS = env.int("TANDEM_API_TOKEN_DAYS", 90, minimum=1)
-TANDEM_IDEMPOTENCY_HOURS = env.int("TANDEM_IDEMPOTENCY_HOURS", 24, minimum=1)
+TANDEM_PORT = env.integer("TANDEM_PORT", 8000, minimum=1, maximum=65535)
+TANDEM_HOST = env.text("TANDEM_HOST", "127.0.0.1")
+TANDEM_API_TOKEN_DAYS = env.integer("TANDEM_API_TOKEN_DAYS", 90, minimum=1)
+TANDEM_IDEMPOTENCY_HOURS = env.integer("TANDEM_IDEMPOTENCY_HOURS", 24, minimum=1)

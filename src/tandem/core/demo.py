@@ -8,6 +8,7 @@ each runs after the people exist, in the same transaction.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -80,7 +81,7 @@ def _demo_person(context: DemoContext, email: str, name: str, role: Role) -> Use
     return user
 
 
-def _app_loaders() -> list:  # type: ignore[type-arg]
+def _app_loaders() -> list[Callable[[DemoContext], None]]:
     loaders = []
     for config in apps.get_app_configs():
         if not config.name.startswith("tandem."):

@@ -168,6 +168,9 @@ class AuditEntry(TenantModel):
             models.Index(fields=["organization", "-created_at"], name="core_audit_recent_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id} by {self.actor_label}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("The audit log is append-only.")
@@ -195,3 +198,6 @@ class IdempotencyRecord(TenantModel):
                 fields=["organization", "user", "endpoint", "key"], name="core_idempotency_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

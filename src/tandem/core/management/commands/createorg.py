@@ -28,5 +28,6 @@ class Command(TandemCommand):
             "admin": {"id": membership.user_id, "email": membership.user.email,
                       "membership_id": membership.pk, "role": membership.role},
         }
-        self.emit(options, data, f"Created organization {organization.slug} "
-                                 f"(id {organization.pk}) with administrator {membership.user.email}.")
+        text = (f"Created organization {organization.slug} (id {organization.pk}) "
+                f"with administrator {membership.user.email}.")
+        self.emit(options, data, text)
