@@ -193,6 +193,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Periodic jobs, run by `tandem worker --beat` (apps add their own entries).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "purge-idempotency-records": {
+        "task": "core.purge_idempotency_records",
+        "schedule": 60 * 60,
+    },
+}
 
 # Security headers. Cookies and HTTPS are strict in production; development runs on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
