@@ -151,6 +151,7 @@ LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["tandem.web.formats"]
 TIME_ZONE = env.text("TANDEM_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "tandem_language"

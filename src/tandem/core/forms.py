@@ -1,4 +1,4 @@
-"""Forms of the sign-in pages."""
+"""Forms of the account pages: sign-in and the organization switch."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the email address as the user name (any letter case)."""
+
     username = forms.EmailField(
         label=_("Email"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": _("The email or password is not right. Both are case-sensitive except the email."),
+        "invalid_login": _(
+            "That email and password do not match an account. "
+            "Check the password (capital letters count) and try again."
+        ),
         "inactive": _("This account is inactive."),
     }
 

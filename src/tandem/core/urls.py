@@ -1,11 +1,13 @@
+"""Account URLs under /accounts/: sign-in, sign-out, passwords, organization and language."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from tandem.core import views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
@@ -15,7 +17,9 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
-            html_email_template_name=None, success_url=reverse_lazy("password_reset_done")
+            # django.contrib.auth ships a password_reset_subject.txt that would shadow Tandem's.
+            subject_template_name="registration/tandem_password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.html",
         ),
         name="password_reset",
     ),

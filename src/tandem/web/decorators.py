@@ -9,6 +9,18 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
+
+from tandem.core.actor import Actor
+
+
+class ActorRequest(HttpRequest):
+    """What a view behind ``actor_required`` receives: the middleware set ``actor`` and ``htmx``."""
+
+    actor: Actor
+    htmx: HtmxDetails
+    request_id: str
+
 
 View = Callable[..., HttpResponse]
 

@@ -18,13 +18,14 @@ class NavItem:
     url_name: str
     label: str | Promise
     roles: frozenset[Role]
+    icon: str = "dot"  # a symbol of web/static/tandem/icons.svg
 
 
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("web:home", _("Dashboard"), ALL),
-    NavItem("web:members", _("People"), STAFF),
-    NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN})),
-    NavItem("web:tokens", _("API tokens"), ALL),
+    NavItem("web:home", _("Dashboard"), ALL, icon="home"),
+    NavItem("web:members", _("People"), STAFF, icon="people"),
+    NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN}), icon="history"),
+    NavItem("web:tokens", _("API tokens"), ALL, icon="key"),
 )
 
 
