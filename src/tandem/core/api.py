@@ -1,19 +1,21 @@
-"""The core's API: tokens, who am I, the organization, its members, the audit log."""
+"""The core's API: tokens, who am I, the organization, its members, the audit log.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja reads the parameter annotations at
+runtime, and through ``@paginate``'s wrapper it cannot see this module's names (``Role``)."""
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors, services, tokens
 from tandem.core.access import can_read_audit, ensure_admin
 from tandem.core.api_auth import actor_of
 from tandem.core.errors import NotAuthenticated, PermissionDenied, Throttled, ValidationError
-from tandem.core.idempotency import run_once
+from tandem.core.idempotency import KEY_PATTERN, MAX_KEY_LENGTH, run_once
 from tandem.core.models import ApiToken
 from tandem.core.pagination import PageNumber
+from tandem.core.roles import Role
 from tandem.core.schemas import (
     AuditEntryOut,
     Error,
@@ -31,7 +33,8 @@ from tandem.core.scoping import get_scoped
 from tandem.core.throttle import lockout_message
 
 router = Router(tags=["core"])
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+# Every authenticated operation may answer with these; 400 is a body that is not JSON.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 @router.post("/auth/token", auth=None, response={200: TokenIssued, 400: Error, 401: Error,
@@ -42,9 +45,9 @@ def issue_token(request: HttpRequest, body: TokenRequest) -> TokenIssued:
         raise Throttled(lockout_message())
     if user is None:
         raise NotAuthenticated("Invalid email or password.", code="invalid_credentials")
-    memberships = selectors.memberships_of_user(user)  # type: ignore[arg-type]
+    memberships = selectors.memberships_of_user(user)
     if body.organization:
-        memberships = memberships.filter(organization__slug=body.organization)
+        memberships = memberships.filter(organization__slug=body.organization.strip().lower())
     chosen = list(memberships[:2])
     if not chosen:
         raise NotAuthenticated("You have no access to that organization.", code="no_membership")
@@ -66,10 +69,10 @@ def list_tokens(request: HttpRequest) -> object:
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     actor = actor_of(request)
     tokens.token_revoke(actor=actor, token=get_scoped(ApiToken, actor, pk=token_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response={200: Me, **ERRORS})
@@ -104,7 +107,7 @@ def organization_update(request: HttpRequest, body: OrganizationPatch) -> object
 @router.get("/members", response={200: list[MemberOut], **ERRORS})
 @paginate(PageNumber)
 def list_members(
-    request: HttpRequest, role: str | None = None, q: str = Query("", max_length=100)
+    request: HttpRequest, role: Role | None = None, q: str = Query("", max_length=100)
 ) -> object:
     return selectors.member_list(actor_of(request), role=role, search=q)
 
@@ -113,8 +116,11 @@ def list_members(
 def add_member(
     request: HttpRequest,
     body: MemberCreate,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> tuple[int, object]:
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", max_length=MAX_KEY_LENGTH, pattern=KEY_PATTERN,
+        description="Send the same key to retry safely: the first response is replayed",
+    ),
+) -> Status[object]:
     actor = actor_of(request)
     ensure_admin(actor, "add members")
 
@@ -125,8 +131,9 @@ def add_member(
         )
         return 201, MemberOut.from_orm(membership).model_dump(mode="json")
 
-    return run_once(actor=actor, endpoint="POST /members", key=idempotency_key,
-                    payload=body.model_dump(), create=create)
+    status, response = run_once(actor=actor, endpoint="POST /members", key=idempotency_key,
+                                payload=body.model_dump(), create=create)
+    return Status(status, response)
 
 
 @router.get("/members/{member_id}", response={200: MemberOut, **ERRORS})

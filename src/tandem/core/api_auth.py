@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from tandem.core.actor import Actor
-from tandem.core.errors import NotAuthenticated
+from tandem.core.errors import NotAuthenticated, PermissionDenied
 from tandem.core.tokens import token_resolve
 
 
@@ -23,8 +24,27 @@ class BearerToken(HttpBearer):
 
 
 class BrowserSession(SessionAuth):
+    """The signed-in browser (``request.actor``, set by ``ActorMiddleware``).
+
+    CSRF is checked only once a session actually authenticates the request, so an API client
+    without a session (a missing, expired or revoked token) gets 401, not a CSRF 403. A request
+    that presents an ``Authorization`` header is judged by that header alone: a revoked token
+    sent from a signed-in browser does not quietly fall back to the session."""
+
+    def __call__(self, request: HttpRequest) -> Actor | None:
+        actor = self.authenticate(request, None)
+        if actor is None or "Authorization" in request.headers:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise PermissionDenied(
+                "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value.",
+                code="csrf_failed",
+            )
+        return actor
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
-        return getattr(request, "actor", None)
+        actor = getattr(request, "actor", None)
+        return actor if isinstance(actor, Actor) else None
 
 
 def actor_of(request: HttpRequest) -> Actor:

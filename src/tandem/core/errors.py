@@ -22,6 +22,14 @@ class DomainError(Exception):
         self.details = details
 
 
+class BadRequest(DomainError):
+    """The request cannot be read at all (not JSON, say), before any field is looked at."""
+
+    status = 400
+    exit_code = 2
+    default_code = "bad_request"
+
+
 class ValidationError(DomainError):
     status = 422
     exit_code = 2

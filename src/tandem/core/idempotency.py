@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.actor import Actor
-from tandem.core.errors import ValidationError
+from tandem.core.errors import Conflict, ValidationError
 from tandem.core.models import IdempotencyRecord
 
 Response = tuple[int, Any]
 MAX_KEY_LENGTH = 255
+# Visible ASCII and spaces, as HTTP header values are (a UUID is the usual choice).
+KEY_PATTERN = rf"^[ -~]{{1,{MAX_KEY_LENGTH}}}$"
 
 
 def fingerprint(payload: Any) -> str:
@@ -38,9 +41,15 @@ def run_once(
     payload: Any,
     create: Callable[[], Response],
 ) -> Response:
-    """Run ``create`` once per (user, endpoint, key); replay its stored response afterwards."""
+    """Run ``create`` once per (user, endpoint, key); replay its stored response afterwards.
+
+    The key is claimed (its row inserted) before ``create`` runs, in the same transaction: a
+    concurrent request with the same key waits on the unique index until the first one commits,
+    then replays its response (or, if the first failed and rolled back, runs itself)."""
     if key is None:
         return create()
+    if actor.user is None:
+        raise ValueError("An Idempotency-Key belongs to a person; the system actor has none.")
     _check_key(key)
     digest = fingerprint(payload)
     for _attempt in range(2):
@@ -49,31 +58,37 @@ def run_once(
                 replay = _stored_response(actor, endpoint, key, digest)
                 if replay is not None:
                     return replay
+                record = _claim(actor, endpoint, key, digest)
                 status, body = create()
-                _store(actor, endpoint, key, digest, status, body)
+                IdempotencyRecord.objects.filter(pk=record.pk).update(
+                    status_code=status, response=body
+                )
                 return status, body
         except _RaceLost:
-            # A concurrent request with the same key won; its creation committed and ours
-            # rolled back whole. Go round once more to replay the winner's response.
+            # A concurrent request with the same key committed first; go round once more to
+            # replay its response.
             continue
-    raise ValidationError("This Idempotency-Key is being used by another request; retry.")
+    raise Conflict(
+        "This Idempotency-Key is being used by another request; retry.", code="idempotency_key_busy"
+    )
 
 
 class _RaceLost(Exception):
     pass
 
 
-def _store(actor: Actor, endpoint: str, key: str, digest: str, status: int, body: Any) -> None:
+def _claim(actor: Actor, endpoint: str, key: str, digest: str) -> IdempotencyRecord:
+    assert actor.user is not None  # noqa: S101 - checked by run_once
     try:
         with transaction.atomic():
-            IdempotencyRecord.objects.create(
+            return IdempotencyRecord.objects.create(
                 organization=actor.organization,
                 user=actor.user,
                 endpoint=endpoint,
                 key=key,
                 fingerprint=digest,
-                status_code=status,
-                response=body,
+                status_code=0,  # filled in once ``create`` has run, in the same transaction
+                response={},
             )
     except IntegrityError:
         raise _RaceLost from None
@@ -105,8 +120,8 @@ def _stored_response(actor: Actor, endpoint: str, key: str, digest: str) -> Resp
 
 
 def _check_key(key: str) -> None:
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not re.fullmatch(KEY_PATTERN, key):
         raise ValidationError(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
             code="invalid_idempotency_key",
         )

@@ -63,8 +63,16 @@ class OrganizationOut(Schema):
     version: int
 
 
+# A name needs one character that is not white space (names are stored stripped). The class is
+# spelled out because "\S" means three different things to Python, to pydantic's Rust engine and
+# to the ECMA-262 regexes of JSON Schema (they disagree on \x1c-\x1f, \x85 and \ufeff).
+NAME_PATTERN = (
+    r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+
+
 class OrganizationPatch(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=NAME_PATTERN)
     version: int = Field(ge=1, description="The version your change is based on")
 
 
@@ -89,7 +97,7 @@ class MemberOut(Schema):
 
 
 class MemberCreate(Schema):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
     role: Role
     full_name: str = Field("", max_length=200)
     password: str | None = Field(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 
 from tandem.core.actor import Actor
@@ -60,6 +60,7 @@ def get_scoped(queryset_or_model: type[M] | models.QuerySet[M], actor: Actor, **
         queryset = scoped(queryset_or_model, actor)
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"{queryset.model._meta.verbose_name.capitalize()} not found.") from None
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        name = str(queryset.model._meta.verbose_name).capitalize()
+        raise NotFound(f"{name} not found.") from None
 

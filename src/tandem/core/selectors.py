@@ -23,7 +23,9 @@ def member_list(actor: Actor, *, role: str | None = None, search: str = "") -> Q
     if role:
         members = members.filter(role=role)
     if search:
-        members = members.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+        members = members.filter(
+            Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
+        )
     return members.order_by("user__full_name", "user__email")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email, validate_slug
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tandem.core import audit
 from tandem.core.access import ensure_admin
@@ -13,7 +13,7 @@ from tandem.core.actor import Actor
 from tandem.core.errors import Conflict, ValidationError
 from tandem.core.models import Membership, Organization, User
 from tandem.core.roles import Role
-from tandem.core.versioning import update_versioned
+from tandem.core.versioning import ensure_version, update_versioned
 
 RESERVED_SLUGS = frozenset({"api", "admin", "static", "healthz", "accounts", "i18n"})
 
@@ -25,7 +25,11 @@ def organization_create(
     name, slug = name.strip(), slug.strip().lower()
     _check_organization(name, slug)
     with transaction.atomic():
-        organization = Organization.objects.create(name=name, slug=slug)
+        try:
+            with transaction.atomic():
+                organization = Organization.objects.create(name=name, slug=slug)
+        except IntegrityError:  # created by a concurrent request since the check above
+            raise _slug_taken(slug) from None
         system = Actor.system(organization, label="organization_create")
         audit.record(actor=system, action="organization.create", target=organization,
                      changes={"name": [None, name], "slug": [None, slug]})
@@ -39,8 +43,13 @@ def organization_rename(*, actor: Actor, name: str, expected_version: int) -> Or
     if not name:
         raise ValidationError("The organization needs a name.", field="name")
     with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
+        organization = Organization.objects.select_for_update(no_key=True).get(
+            pk=actor.organization.pk
+        )
         before = organization.name
+        if name == before:  # nothing to change: no new version, no audit entry
+            ensure_version(organization, expected_version=expected_version)
+            return organization
         update_versioned(organization, expected_version=expected_version, fields={"name": name})
         audit.record(actor=actor, action="organization.rename", target=organization,
                      changes=audit.diff({"name": before}, {"name": name}))
@@ -66,11 +75,14 @@ def member_add(
         if user is None:
             user = _create_user(email, password, full_name, validate=validate)
         elif Membership.objects.filter(organization=actor.organization, user=user).exists():
-            raise Conflict(f"{email} is already a member of {actor.organization}.",
-                           code="already_member")
-        membership = Membership.objects.create(
-            organization=actor.organization, user=user, role=role
-        )
+            raise _already_member(email, actor)
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    organization=actor.organization, user=user, role=role
+                )
+        except IntegrityError:  # added by a concurrent request since the check above
+            raise _already_member(email, actor) from None
         audit.record(actor=actor, action="membership.create", target=membership,
                      changes={"user": [None, email], "role": [None, role.value]})
     return membership
@@ -91,8 +103,17 @@ def member_update(
     if is_active is not None:
         fields["is_active"] = is_active
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        # Lock the membership row only (not the joined user, which an audit row of a concurrent
+        # change may reference); "no key" locks leave inserts that reference the row free.
+        locked = (
+            Membership.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("user")
+            .get(pk=membership.pk)
+        )
         before = audit.snapshot(locked, fields)
+        if before == fields:  # nothing to change: no new version, no audit entry
+            ensure_version(locked, expected_version=expected_version)
+            return locked
         _keep_one_admin(actor, locked, fields)
         update_versioned(locked, expected_version=expected_version, fields=fields)
         audit.record(actor=actor, action="membership.update", target=locked,
@@ -116,12 +137,24 @@ def _keep_one_admin(actor: Actor, membership: Membership, fields: dict[str, obje
     )
     if not losing_admin:
         return
+    # Two administrators demoting each other at once must not both succeed: the organization's
+    # row serializes such changes (always locked after the membership, never before). A "no key"
+    # lock, so that rows referencing the organization can still be inserted meanwhile.
+    Organization.objects.select_for_update(no_key=True).filter(pk=actor.organization.pk).first()
     admins = Membership.objects.filter(
         organization=actor.organization, role=Role.ADMIN, is_active=True
     ).exclude(pk=membership.pk)
     if not admins.exists():
         raise Conflict("An organization keeps at least one active administrator.",
                        code="last_admin")
+
+
+def _already_member(email: str, actor: Actor) -> Conflict:
+    return Conflict(f"{email} is already a member of {actor.organization}.", code="already_member")
+
+
+def _slug_taken(slug: str) -> Conflict:
+    return Conflict(f"An organization with the slug {slug!r} already exists.", code="slug_taken")
 
 
 def _create_user(email: str, password: str | None, full_name: str, *, validate: bool) -> User:
@@ -135,7 +168,11 @@ def _create_user(email: str, password: str | None, full_name: str, *, validate: 
             except DjangoValidationError as error:
                 raise ValidationError(" ".join(error.messages), field="password") from None
         user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created by a concurrent request since the caller looked
+        return User.objects.get(email=email)
     return user
 
 
@@ -169,5 +206,4 @@ def _check_organization(name: str, slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise ValidationError(f"The slug {slug!r} is reserved.", field="slug")
     if Organization.objects.filter(slug=slug).exists():
-        raise Conflict(f"An organization with the slug {slug!r} already exists.",
-                       code="slug_taken")
+        raise _slug_taken(slug)

@@ -15,7 +15,7 @@ from tandem.core.actor import Actor
 from tandem.core.errors import NotAuthenticated
 from tandem.core.models import ApiToken, Membership
 
-TOKEN_PREFIX = "tdm"
+TOKEN_PREFIX = "tdm"  # noqa: S105 - the visible prefix of every secret, not a secret
 # Writing last_used_at on every request would turn every read into a write; once a minute is
 # enough to tell a live token from a forgotten one.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -25,7 +25,9 @@ def digest_of(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def token_issue(*, membership: Membership, name: str = "", request_id: str = "") -> tuple[ApiToken, str]:
+def token_issue(
+    *, membership: Membership, name: str = "", request_id: str = ""
+) -> tuple[ApiToken, str]:
     """Create a token for ``membership``'s user in its organization; return it and its secret."""
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"

@@ -1,0 +1,155 @@
+"""The OpenAPI schema and its docs page: valid OpenAPI 3.1, bearer security declared, every
+response declared, docs served from local files, and a committed snapshot kept in step."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client
+from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+OPERATIONS = {
+    ("post", "/api/v1/auth/token"),
+    ("get", "/api/v1/auth/tokens"),
+    ("delete", "/api/v1/auth/tokens/{token_id}"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/organization"),
+    ("patch", "/api/v1/organization"),
+    ("get", "/api/v1/members"),
+    ("post", "/api/v1/members"),
+    ("get", "/api/v1/members/{member_id}"),
+    ("patch", "/api/v1/members/{member_id}"),
+    ("get", "/api/v1/audit"),
+}
+
+
+@pytest.fixture
+def live_schema(db) -> dict:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method, path, operation
+
+
+def test_the_schema_is_valid_openapi_3_1(live_schema):
+    assert live_schema["openapi"].startswith("3.1")
+
+    errors = [error.message for error in OPENAPI_31_VALIDATOR.iter_errors(live_schema)]
+
+    assert errors == []
+
+
+def test_the_schema_lists_every_endpoint_and_nothing_else(live_schema):
+    assert {(method, path) for method, path, _ in operations(live_schema)} == OPERATIONS
+
+
+def test_the_schema_declares_bearer_tokens_and_requires_them_except_for_getting_one(
+    live_schema,
+):
+    schemes = live_schema["components"]["securitySchemes"]
+
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    for method, path, operation in operations(live_schema):
+        if (method, path) == ("post", "/api/v1/auth/token"):
+            assert "security" not in operation
+        else:
+            assert {"BearerToken": []} in operation["security"], (method, path)
+
+
+def test_every_operation_declares_its_error_responses_as_the_error_shape(live_schema):
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    assert live_schema["components"]["schemas"]["Error"]["required"] == ["detail", "code"]
+
+    for method, path, operation in operations(live_schema):
+        responses = operation["responses"]
+        expected = {"400", "401", "422"} | ({"403", "404", "409"} if "security" in operation
+                                            else {"429"})
+        assert expected <= set(responses), (method, path)
+        for status in expected:
+            assert responses[status]["content"]["application/json"]["schema"] == error_ref
+
+
+def test_list_operations_declare_their_paging(live_schema):
+    for method, path, operation in operations(live_schema):
+        names = {p["name"] for p in operation.get("parameters", [])}
+        if path in {"/api/v1/auth/tokens", "/api/v1/members", "/api/v1/audit"} and method == "get":
+            assert {"page", "page_size"} <= names
+            page_size = next(p for p in operation["parameters"] if p["name"] == "page_size")
+            assert page_size["schema"]["maximum"] == 200
+
+
+def test_the_idempotency_key_header_is_declared_on_adding_members(live_schema):
+    operation = live_schema["paths"]["/api/v1/members"]["post"]
+    [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+
+    assert header["name"] == "Idempotency-Key"
+    assert header["required"] is False
+
+
+def test_the_error_shape_in_the_schema_matches_real_errors(live_schema, personas, api_as):
+    validator = jsonschema_rs.validator_for(live_schema["components"]["schemas"]["Error"])
+    responses = [
+        Client().get("/api/v1/me"),
+        api_as("member").get("/api/v1/audit"),
+        api_as("admin").get("/api/v1/members/999999"),
+        api_as("admin").patch("/api/v1/organization", {"name": "X", "version": 9}),
+        api_as("admin").patch("/api/v1/organization", {"name": ""}),
+        api_as("admin").put("/api/v1/me"),
+    ]
+
+    assert [r.status_code for r in responses] == [401, 403, 404, 409, 422, 405]
+    for response in responses:
+        validator.validate(response.json())
+
+
+def test_the_committed_snapshot_matches_the_live_schema(live_schema):
+    assert SNAPSHOT.exists(), f"{SNAPSHOT} is missing: run `make openapi` and commit it."
+    committed = json.loads(SNAPSHOT.read_text())
+
+    assert committed == live_schema, (
+        "The API changed but docs/openapi.json did not: run `make openapi` "
+        "(tandem export_openapi_schema --api tandem.config.api.api --indent 2 "
+        "--output docs/openapi.json), review the diff and commit it."
+    )
+
+
+def test_the_export_command_writes_the_live_schema(live_schema, tmp_path):
+    output = tmp_path / "openapi.json"
+
+    call_command("export_openapi_schema", api="tandem.config.api.api", indent=2,
+                 output=str(output))
+
+    assert json.loads(output.read_text()) == live_schema
+
+
+def test_the_docs_page_renders_from_local_files_only(db):
+    response = Client().get("/api/v1/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)
+    assert not re.search(r"https?://", html)
+    assets = re.findall(r"(?:src|href)=\"/static/([^\"]+)\"", html)
+    assert {"ninja/swagger-ui.css", "ninja/swagger-ui-bundle.js"} <= set(assets)
+    for asset in assets:
+        assert finders.find(asset), f"{asset} is referenced by the docs page but not shipped"
+
+
+def test_the_docs_page_points_at_the_schema(db):
+    html = Client().get("/api/v1/docs").content.decode()
+
+    assert '"/api/v1/openapi.json"' in html
