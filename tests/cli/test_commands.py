@@ -16,6 +16,13 @@ from tandem.core.scoping import scoped
 STRONG = "violet-harbour-1947-kites"
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    # A management command closes every connection when it ends; inside a test transaction on
+    # PostgreSQL that would close the test's own connection under it.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+
 def tandem(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
