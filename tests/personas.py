@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.test import Client
+from django.test import Client as BrowserClient
 
+from tandem.clients.models import Client
 from tandem.core.actor import Actor
 from tandem.core.models import Membership, Organization
 from tandem.core.roles import Role
@@ -48,17 +49,17 @@ class Persona:
         _token, secret = token_issue(membership=self.membership)
         return ApiClient(secret)
 
-    def browser(self) -> Client:
-        client = Client()
-        client.force_login(self.user)
-        return client
+    def browser(self) -> BrowserClient:
+        browser = BrowserClient()
+        browser.force_login(self.user)
+        return browser
 
 
 class ApiClient:
     """A Django test client that sends a bearer token and JSON bodies."""
 
     def __init__(self, token: str | None) -> None:
-        self.client = Client()
+        self.client = BrowserClient()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _send(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
@@ -85,15 +86,29 @@ class ApiClient:
 
 
 class Personas:
+    _people: dict[str, Persona]
+
     def __init__(self) -> None:
         self.organization = OrganizationFactory(name="Acme Delivery", slug="acme")
         self.other_organization = OrganizationFactory(name="Other Firm", slug="other")
-        self._people: dict[str, Persona] = {}
+        self._people = {}
         for role, name in ROLE_NAMES.items():
+            if role == Role.CLIENT:
+                continue
             user = UserFactory(email=f"{name}@acme.test", full_name=name.replace("_", " ").title())
             self._people[name] = Persona(
                 name, MembershipFactory(organization=self.organization, user=user, role=role)
             )
+        # The client persona is a person of this client, owned by the account manager.
+        self.client_company = Client.objects.create(
+            organization=self.organization, name="Sao Mai Logistics", tier="key", status="active",
+            owner=self._people["account_manager"].user,
+        )
+        client_user = UserFactory(email="client@acme.test", full_name="Client")
+        self._people["client"] = Persona("client", MembershipFactory(
+            organization=self.organization, user=client_user, role=Role.CLIENT,
+            client=self.client_company,
+        ))
         outsider = UserFactory(email="outsider@other.test", full_name="Outsider")
         self._people["outsider"] = Persona(
             "outsider",

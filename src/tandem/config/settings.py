@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "tandem.core",
+    "tandem.notifications",
+    "tandem.clients",
     "tandem.web",
 ]
 

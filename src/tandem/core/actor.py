@@ -24,6 +24,8 @@ class Actor:
     user: User | None = None
     request_id: str = field(default_factory=new_request_id)
     label: str = ""
+    # For the client role: the one client whose data the person may see.
+    client_id: int | None = None
 
     @classmethod
     def for_membership(cls, membership: Membership, *, request_id: str = "") -> Actor:
@@ -33,6 +35,7 @@ class Actor:
             user=membership.user,
             request_id=request_id or new_request_id(),
             label=membership.user.email,
+            client_id=membership.client_id,
         )
 
     @classmethod

@@ -127,7 +127,7 @@ def add_member(
     def create() -> tuple[int, object]:
         membership = services.member_add(
             actor=actor, email=body.email, role=body.role,
-            password=body.password, full_name=body.full_name,
+            password=body.password, full_name=body.full_name, client_id=body.client_id,
         )
         return 201, MemberOut.from_orm(membership).model_dump(mode="json")
 

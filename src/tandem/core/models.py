@@ -94,6 +94,10 @@ class Membership(TenantModel):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # A client-role membership belongs to exactly one client (what the portal shows them).
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -101,6 +105,11 @@ class Membership(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="core_membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role="client", client__isnull=False)
+                | (~models.Q(role="client") & models.Q(client__isnull=True)),
+                name="core_membership_client_role_has_client",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=[role.value for role in Role]),
                 name="core_membership_role_valid",

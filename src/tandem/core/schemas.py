@@ -103,6 +103,9 @@ class MemberCreate(Schema):
     password: str | None = Field(
         None, max_length=4096, description="For a new user; without it they use password reset"
     )
+    client_id: int | None = Field(
+        None, ge=1, description="The client a client-role person belongs to (only for them)"
+    )
 
 
 class MemberPatch(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email, validate_slug
@@ -64,12 +65,15 @@ def member_add(
     password: str | None = None,
     full_name: str = "",
     validate: bool = True,
+    client_id: int | None = None,
 ) -> Membership:
     """Give a person a role in the actor's organization, creating their user if needed.
 
+    A client-role person names the client they belong to (``client_id``); no one else does.
     ``validate=False`` skips the password rules; only the demo data uses it (password "demo")."""
     ensure_admin(actor, "add members")
     email, role = _clean_email(email), _clean_role(role)
+    _check_client_link(actor, role, client_id)
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -79,7 +83,7 @@ def member_add(
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(
-                    organization=actor.organization, user=user, role=role
+                    organization=actor.organization, user=user, role=role, client_id=client_id
                 )
         except IntegrityError:  # added by a concurrent request since the check above
             raise _already_member(email, actor) from None
@@ -100,6 +104,12 @@ def member_update(
     fields: dict[str, object] = {}
     if role is not None:
         fields["role"] = _clean_role(role).value
+        if fields["role"] != membership.role and Role.CLIENT in (fields["role"], membership.role):
+            raise ValidationError(
+                "A client's person cannot become staff or the other way round; "
+                "remove the membership and add the person again.",
+                code="client_role_change", field="role",
+            )
     if is_active is not None:
         fields["is_active"] = is_active
     with transaction.atomic():
@@ -129,6 +139,21 @@ def user_set_language(*, user: User, language: str) -> User:
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
     return user
+
+
+def _check_client_link(actor: Actor, role: Role, client_id: int | None) -> None:
+    if role != Role.CLIENT:
+        if client_id is not None:
+            raise ValidationError("Only a client-role person belongs to a client.",
+                                  code="client_not_allowed", field="client_id")
+        return
+    if client_id is None:
+        raise ValidationError("A client-role person needs the client they belong to.",
+                              code="client_required", field="client_id")
+    client_model = apps.get_model("clients", "Client")
+    if not client_model.objects.filter(organization=actor.organization, pk=client_id).exists():
+        raise ValidationError("No such client in this organization.", code="client_not_found",
+                              field="client_id")
 
 
 def _keep_one_admin(actor: Actor, membership: Membership, fields: dict[str, object]) -> None:

@@ -19,6 +19,8 @@ class Command(TandemCommand):
                             help="ignored if the email already belongs to a user")
         parser.add_argument("--role", required=True, choices=[role.value for role in Role])
         parser.add_argument("--name", default="", help="full name")
+        parser.add_argument("--client", type=int, default=None,
+                            help="for the client role: the id of the client they belong to")
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = Organization.objects.filter(slug=options["org"]).first()
@@ -27,6 +29,7 @@ class Command(TandemCommand):
         membership = member_add(
             actor=Actor.system(organization, label="cli adduser"), email=options["email"],
             role=options["role"], password=options["password"], full_name=options["name"],
+            client_id=options["client"],
         )
         data = {"id": membership.pk, "user_id": membership.user_id,
                 "email": membership.user.email, "organization": organization.slug,
