@@ -42,7 +42,13 @@ def _run_engine_command(name: str, args: list[str]) -> int:
     from importlib import import_module
 
     module = import_module(ENGINE_COMMANDS[name])
-    return int(module.main(args))
+    try:
+        return int(module.main(args))
+    except BrokenPipeError:
+        # The reader went away (`tandem schedule cpm FILE | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _run_django_command(args: list[str]) -> int:
