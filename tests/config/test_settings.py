@@ -89,16 +89,36 @@ def test_production_refuses_debug_and_missing_hosts(tmp_path):
     key = secrets.token_urlsafe(64)
     debug = run_tandem("check", tmp_path=tmp_path, TANDEM_ENV="production",
                        TANDEM_SECRET_KEY=key, TANDEM_DEBUG="true",
+                       TANDEM_BASE_URL="https://tandem.example.com",
                        TANDEM_ALLOWED_HOSTS="tandem.example.com")
     assert "TANDEM_DEBUG cannot be true" in debug.stderr
-    hosts = run_tandem("check", tmp_path=tmp_path, TANDEM_ENV="production", TANDEM_SECRET_KEY=key)
+    hosts = run_tandem("check", tmp_path=tmp_path, TANDEM_ENV="production", TANDEM_SECRET_KEY=key,
+                       TANDEM_BASE_URL="https://tandem.example.com")
     assert "TANDEM_ALLOWED_HOSTS must name" in hosts.stderr
+
+
+def test_base_url_must_be_an_http_address_without_a_path():
+    assert Env({"U": "https://tandem.example.com/"}).base_url("U", "") == (
+        "https://tandem.example.com")
+    with pytest.raises(ConfigError, match="U must be an http"):
+        Env({"U": "tandem.example.com"}).base_url("U", "")
+    with pytest.raises(ConfigError, match="U must be an http"):
+        Env({"U": "https://tandem.example.com/app"}).base_url("U", "")
+
+
+def test_production_needs_the_public_address(tmp_path):
+    result = run_tandem("check", tmp_path=tmp_path, TANDEM_ENV="production",
+                        TANDEM_SECRET_KEY=secrets.token_urlsafe(64),
+                        TANDEM_ALLOWED_HOSTS="tandem.example.com")
+    assert result.returncode == 2
+    assert "TANDEM_BASE_URL must be the site's public address" in result.stderr
 
 
 def test_production_passes_the_deploy_check_without_a_warning(tmp_path):
     result = run_tandem("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path,
                         TANDEM_ENV="production", TANDEM_SECRET_KEY=secrets.token_urlsafe(64),
-                        TANDEM_ALLOWED_HOSTS="tandem.example.com")
+                        TANDEM_ALLOWED_HOSTS="tandem.example.com",
+                        TANDEM_BASE_URL="https://tandem.example.com")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 

@@ -20,9 +20,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from tandem.clients.api import router as clients_router
 from tandem.core.api import router as core_router
 from tandem.core.api_auth import BearerToken, BrowserSession
 from tandem.core.errors import BadRequest, DomainError, ValidationError
+from tandem.notifications.api import router as notifications_router
 
 logger = logging.getLogger("tandem.api")
 
@@ -129,6 +131,8 @@ api = TandemAPI(
     docs_decorator=csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}),
 )
 api.add_router("/", core_router)
+api.add_router("/", clients_router)
+api.add_router("/", notifications_router)
 
 
 def error_response(

@@ -96,6 +96,16 @@ class Env:
             )
         return dict(dj_email_url.parse(url))
 
+    def base_url(self, name: str, default: str) -> str:
+        value = self.text(name, default).rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
+            raise ConfigError(
+                f"{name} must be an http(s) address without a path, like "
+                f"https://tandem.example.com, got {value!r}."
+            )
+        return value
+
     def redis_url(self, name: str) -> str | None:
         value = self.raw(name)
         if value is None:

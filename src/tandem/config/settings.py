@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "core.purge_idempotency_records",
         "schedule": 60 * 60,
     },
+    "clients-raise-due-reminders": {"task": "clients.raise_due_reminders", "schedule": 60 * 60},
+    "clients-check-issue-slas": {"task": "clients.check_issue_slas", "schedule": 5 * 60},
+    "clients-recompute-health": {"task": "clients.recompute_health", "schedule": 6 * 60 * 60},
+    "clients-send-quarterly-nps": {"task": "clients.send_quarterly_nps", "schedule": 24 * 60 * 60},
 }
 
 # Security headers. Cookies and HTTPS are strict in production; development runs on plain HTTP.
@@ -253,5 +257,10 @@ LOGGING = {
 
 TANDEM_PORT = env.integer("TANDEM_PORT", 8000, minimum=1, maximum=65535)
 TANDEM_HOST = env.text("TANDEM_HOST", "127.0.0.1")
+# The site's public address, for links in emails sent by background jobs (no request to ask).
+TANDEM_BASE_URL = env.base_url("TANDEM_BASE_URL", f"http://127.0.0.1:{TANDEM_PORT}")
+if PRODUCTION and env.raw("TANDEM_BASE_URL") is None:
+    raise ConfigError("TANDEM_BASE_URL must be the site's public address in production "
+                      "(for example https://tandem.example.com).")
 TANDEM_API_TOKEN_DAYS = env.integer("TANDEM_API_TOKEN_DAYS", 90, minimum=1)
 TANDEM_IDEMPOTENCY_HOURS = env.integer("TANDEM_IDEMPOTENCY_HOURS", 24, minimum=1)

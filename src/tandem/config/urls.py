@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found, name="api_not_found"),
     path("accounts/", include("tandem.core.urls")),
+    path("clients/", include("tandem.clients.urls")),
+    path("inbox/", include("tandem.notifications.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -25,6 +25,7 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - published demo login, refused by the pass
 DEMO_PEOPLE: tuple[tuple[str, str, Role], ...] = (
     ("admin@demo.test", "An Admin", Role.ADMIN),
     ("am@demo.test", "Lan Account Manager", Role.ACCOUNT_MANAGER),
+    ("am2@demo.test", "Vy Account Manager", Role.ACCOUNT_MANAGER),
     ("pm@demo.test", "Minh Project Manager", Role.PROJECT_MANAGER),
     ("finance@demo.test", "Hoa Finance", Role.FINANCE),
     ("exec@demo.test", "Quang Executive", Role.EXECUTIVE),
@@ -36,7 +37,7 @@ DEMO_PEOPLE: tuple[tuple[str, str, Role], ...] = (
 class DemoContext:
     organization: Organization
     actor: Actor
-    people: dict[Role, User] = field(default_factory=dict)
+    people: dict[Role, User] = field(default_factory=dict)  # the first person of each role
     created: bool = False
 
 
@@ -58,7 +59,8 @@ def demo_load() -> DemoContext:
             audit.record(actor=context.actor, action="organization.create", target=organization,
                          changes={"name": [None, DEMO_NAME], "slug": [None, DEMO_SLUG]})
         for email, name, role in DEMO_PEOPLE:
-            context.people[role] = _demo_person(context, email, name, role)
+            person = _demo_person(context, email, name, role)
+            context.people.setdefault(role, person)  # the first person of each role
         for loader in _app_loaders():
             loader(context)
     return context

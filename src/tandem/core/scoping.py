@@ -60,7 +60,7 @@ def get_scoped(queryset_or_model: type[M] | models.QuerySet[M], actor: Actor, **
         queryset = scoped(queryset_or_model, actor)
     try:
         return queryset.get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         name = str(queryset.model._meta.verbose_name).capitalize()
         raise NotFound(f"{name} not found.") from None
 

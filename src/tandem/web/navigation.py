@@ -11,6 +11,8 @@ from tandem.core.roles import Role
 
 ALL = frozenset(Role)
 STAFF = frozenset(ALL - {Role.CLIENT})
+# Who works with interactions and client issues (see tandem.clients.access).
+ACCOUNT_SIDE = frozenset({Role.ADMIN, Role.EXECUTIVE, Role.ACCOUNT_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,10 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("web:home", _("Dashboard"), ALL, icon="home"),
+    NavItem("clients:list", _("Clients"), STAFF, icon="building"),
+    NavItem("clients:interactions", _("Interactions"), ACCOUNT_SIDE, icon="calendar"),
+    NavItem("clients:issues", _("Client issues"), ACCOUNT_SIDE | {Role.CLIENT}, icon="alert"),
+    NavItem("notifications:inbox", _("Inbox"), ALL, icon="inbox"),
     NavItem("web:members", _("People"), STAFF, icon="people"),
     NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN}), icon="history"),
     NavItem("web:tokens", _("API tokens"), ALL, icon="key"),

@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tandem.clients.selectors_dashboard import my_book
 from tandem.core import selectors, services, tokens
 from tandem.core.access import can_manage_members, can_read_audit
 from tandem.core.errors import DomainError, PermissionDenied
@@ -35,7 +36,12 @@ PAGE_SIZE = 50
 @actor_required
 def home(request: ActorRequest) -> HttpResponse:
     dashboard = DASHBOARDS[request.actor.role]
-    return render(request, dashboard.template, {"dashboard": dashboard})
+    context: dict[str, Any] = {"dashboard": dashboard}
+    if request.actor.role in {Role.ACCOUNT_MANAGER, Role.EXECUTIVE}:
+        am = request.GET.get("am", "")
+        owner_id = int(am) if am.isdigit() and len(am) < 10 else None
+        context["book"] = my_book(request.actor, owner_id=owner_id)
+    return render(request, dashboard.template, context)
 
 
 @require_safe
