@@ -20,6 +20,7 @@ OPERATIONS = {
     ("delete", "/api/v1/contacts/{contact_id}"),
     ("delete", "/api/v1/interactions/{interaction_id}"),
     ("delete", "/api/v1/needs/{need_id}/links"),
+    ("get", "/api/v1/account-settings"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/auth/tokens"),
     ("get", "/api/v1/client-issues"),
@@ -42,8 +43,10 @@ OPERATIONS = {
     ("get", "/api/v1/needs/{need_id}"),
     ("get", "/api/v1/notifications"),
     ("get", "/api/v1/organization"),
+    ("get", "/api/v1/sla-targets"),
     ("get", "/api/v1/surveys"),
     ("get", "/api/v1/surveys/{survey_id}"),
+    ("patch", "/api/v1/account-settings"),
     ("patch", "/api/v1/client-issues/{issue_id}"),
     ("patch", "/api/v1/clients/{client_id}"),
     ("patch", "/api/v1/contacts/{contact_id}"),
@@ -66,6 +69,8 @@ OPERATIONS = {
     ("post", "/api/v1/notifications/read-all"),
     ("post", "/api/v1/notifications/{notification_id}/read"),
     ("post", "/api/v1/surveys"),
+    ("put", "/api/v1/clients/{client_id}/cadence"),
+    ("put", "/api/v1/sla-targets/{severity}/{tier}"),
 }
 
 

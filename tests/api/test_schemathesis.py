@@ -34,6 +34,8 @@ DOMAIN_RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/clients/{client_id}/contacts",
     "POST /api/v1/needs",
     "POST /api/v1/clients/import",
+    "PATCH /api/v1/account-settings",
+    "PUT /api/v1/sla-targets/{severity}/{tier}",
 }
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("tandem.clients.views.interactions")),
     path("", include("tandem.clients.views.issues")),
     path("", include("tandem.clients.views.surveys")),
+    path("", include("tandem.clients.views.settings")),
 ]

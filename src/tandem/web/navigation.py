@@ -31,6 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("notifications:inbox", _("Inbox"), ALL, icon="inbox"),
     NavItem("web:members", _("People"), STAFF, icon="people"),
     NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN}), icon="history"),
+    NavItem("clients:settings", _("Client settings"), frozenset({Role.ADMIN}), icon="settings"),
     NavItem("web:tokens", _("API tokens"), ALL, icon="key"),
 )
 

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from tandem.clients.api import clients, interactions, issues, surveys
+from tandem.clients.api import clients, interactions, issues, settings, surveys
 
 router = Router()
-for area in (clients, interactions, issues, surveys):
+for area in (clients, interactions, issues, surveys, settings):
     router.add_router("", area.router)
