@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("tandem.clients.views.issues")),
     path("", include("tandem.clients.views.surveys")),
     path("", include("tandem.clients.views.settings")),
+    path("", include("tandem.clients.views.satisfaction")),
 ]

@@ -28,6 +28,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("clients:list", _("Clients"), STAFF, icon="building"),
     NavItem("clients:interactions", _("Interactions"), ACCOUNT_SIDE, icon="calendar"),
     NavItem("clients:issues", _("Client issues"), ACCOUNT_SIDE | {Role.CLIENT}, icon="alert"),
+    NavItem("clients:surveys", _("Satisfaction"), ACCOUNT_SIDE | {Role.CLIENT}, icon="heart"),
     NavItem("notifications:inbox", _("Inbox"), ALL, icon="inbox"),
     NavItem("web:members", _("People"), STAFF, icon="people"),
     NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN}), icon="history"),

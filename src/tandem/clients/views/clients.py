@@ -27,7 +27,7 @@ from tandem.clients.forms_clients import (
     NeedForm,
     NeedTransitionForm,
 )
-from tandem.clients.models import Client, Contact, Need
+from tandem.clients.models import Client, Contact, HealthSnapshot, Need
 from tandem.clients.selectors import clients as selectors
 from tandem.clients.selectors import needs as need_selectors
 from tandem.clients.selectors.needs import NeedFilters
@@ -146,6 +146,7 @@ def client_detail(request: ActorRequest, client_id: int) -> HttpResponse:
         "can_edit": can_edit_client(actor, client),
         "sees_contacts": actor.role in DETAIL_READERS[Contact],
         "sees_needs": actor.role in DETAIL_READERS[Need],
+        "can_see_health": actor.role in DETAIL_READERS[HealthSnapshot],
         "contacts": selectors.contact_list(actor, client_id=client.pk),
         "needs": _need_rows(actor, client),
         "timeline": selectors.client_timeline(actor, client),
