@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,16 @@ def editable_clients(actor: Actor) -> Any:
     if actor.role == Role.ACCOUNT_MANAGER:
         return clients.filter(owner_id=actor.user_id)
     return clients if actor.is_admin else clients.none()
+
+
+def chosen_client(actor: Actor, value: str | None) -> Any:
+    """The client picked in a form or query (``?client=``), if the actor may log for it."""
+    if not value:
+        return None
+    try:
+        return editable_clients(actor).get(pk=int(value))
+    except (ValueError, ObjectDoesNotExist):
+        return None
 
 
 def can_log(actor: Actor) -> bool:

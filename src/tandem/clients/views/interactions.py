@@ -18,9 +18,9 @@ from tandem.clients.forms_activity import (
     InteractionFilterForm,
     InteractionForm,
     can_log,
-    editable_clients,
+    chosen_client,
 )
-from tandem.clients.models import Client, Interaction
+from tandem.clients.models import Interaction
 from tandem.clients.services import interactions as services
 from tandem.core.actor import Actor
 from tandem.core.errors import DomainError
@@ -62,7 +62,7 @@ def interaction_create(request: ActorRequest) -> HttpResponse:
     _ensure_reader(actor)
     if not can_log(actor):
         raise Http404
-    client = _chosen_client(actor, request.POST.get("client") or request.GET.get("client"))
+    client = chosen_client(actor, request.POST.get("client") or request.GET.get("client"))
     initial = {"client": client} if client else {}
     form = InteractionForm(request.POST or None, actor=actor, client=client, initial=initial)
     status = 200
@@ -174,15 +174,6 @@ def interaction_delete(request: ActorRequest, interaction_id: int) -> HttpRespon
         return redirect("clients:interaction_edit", interaction_id)
     messages.success(request, _("Interaction deleted."))
     return redirect(f"{_list_url()}?client={interaction.client_id}")
-
-
-def _chosen_client(actor: Actor, value: str | None) -> Client | None:
-    if not value:
-        return None
-    try:
-        return editable_clients(actor).get(pk=int(value))
-    except (ValueError, Client.DoesNotExist):
-        return None
 
 
 def _form_error(form: InteractionForm, refusal: DomainError) -> None:

@@ -23,9 +23,9 @@ from tandem.clients.forms_activity import (
     IssueForm,
     TransitionForm,
     can_log,
-    editable_clients,
+    chosen_client,
 )
-from tandem.clients.models import Client, ClientIssue
+from tandem.clients.models import ClientIssue
 from tandem.clients.services import issues as services
 from tandem.core.actor import Actor
 from tandem.core.errors import DomainError
@@ -72,7 +72,7 @@ def issue_create(request: ActorRequest) -> HttpResponse:
     _ensure_reader(actor)
     if not can_log(actor):
         raise Http404
-    client = _chosen_client(actor, request.POST.get("client") or request.GET.get("client"))
+    client = chosen_client(actor, request.POST.get("client") or request.GET.get("client"))
     form = IssueForm(request.POST or None, actor=actor, client=client,
                      initial={"client": client} if client else {})
     status = 200
@@ -206,15 +206,6 @@ def _detail_response(request: ActorRequest, issue_id: int, *, error: str, notice
                       status=status)
     (messages.error if error else messages.success)(request, error or notice)
     return redirect("clients:issue_detail", issue_id)
-
-
-def _chosen_client(actor: Actor, value: str | None) -> Client | None:
-    if not value:
-        return None
-    try:
-        return editable_clients(actor).get(pk=int(value))
-    except (ValueError, Client.DoesNotExist):
-        return None
 
 
 def _form_error(form: Any, refusal: DomainError) -> None:
