@@ -198,4 +198,4 @@ def test_snapshot_stores_json_safe_values_under_field_names(personas):
     ],
 )
 def test_snapshot_values_are_json_safe(value, expected):
-    assert audit._json_value(value) == expected
+    assert audit.json_value(value) == expected

@@ -25,6 +25,7 @@ from tandem.core.api import router as core_router
 from tandem.core.api_auth import BearerToken, BrowserSession
 from tandem.core.errors import BadRequest, DomainError, ValidationError
 from tandem.notifications.api import router as notifications_router
+from tandem.projects.api import router as projects_router
 
 logger = logging.getLogger("tandem.api")
 
@@ -132,6 +133,7 @@ api = TandemAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", clients_router)
+api.add_router("/", projects_router)
 api.add_router("/", notifications_router)
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.notifications",
     "tandem.clients",
+    "tandem.projects",
     "tandem.web",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found, name="api_not_found"),
     path("accounts/", include("tandem.core.urls")),
     path("clients/", include("tandem.clients.urls")),
+    path("projects/", include("tandem.projects.urls")),
     path("inbox/", include("tandem.notifications.urls")),
     path("", include("tandem.web.urls")),
 ]

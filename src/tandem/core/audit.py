@@ -18,7 +18,7 @@ Changes = dict[str, list[Any]]
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The JSON-safe values of ``fields`` on ``instance``, to diff before and after a change."""
-    return {name: _json_value(getattr(instance, _attname(instance, name))) for name in fields}
+    return {name: json_value(getattr(instance, _attname(instance, name))) for name in fields}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
@@ -58,7 +58,8 @@ def _attname(instance: models.Model, name: str) -> str:
     return getattr(field, "attname", name)
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """``value`` as the audit log stores it (dates as ISO text, decimals as text)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

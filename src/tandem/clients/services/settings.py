@@ -108,7 +108,7 @@ def account_settings_update(
         fields = {k: v for k, v in changes.items() if v is not None}
         _validate_settings(current, fields)
         before = audit.snapshot(current, fields)
-        after_values = {k: audit._json_value(v) for k, v in fields.items()}
+        after_values = {k: audit.json_value(v) for k, v in fields.items()}
         if before == after_values:
             ensure_version(current, expected_version=expected_version)
             return current

@@ -1,0 +1,5 @@
+"""API of the projects app: feeds (filled in by its area's work)."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])
