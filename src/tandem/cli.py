@@ -11,6 +11,8 @@ import os
 import sys
 
 ENGINE_COMMANDS = {"schedule": "tandem.engine.cli", "bench": "tandem.engine.bench"}
+# Benchmarks of the web app need Django and a database: management commands.
+DJANGO_BENCHMARKS = {"gantt": "bench_gantt"}
 USAGE = """usage: tandem COMMAND [options]
 
 Tandem commands:
@@ -22,7 +24,9 @@ Tandem commands:
   adduser      add a person to an organization with a role
   demo         create or refresh the demo organization
   schedule     cpm | level | risk FILE: the scheduling engine, no database needed
-  bench        benchmarks that print figures
+  import       mspdi FILE --org SLUG [--client ID]: a Microsoft Project file as a new project
+  export       mspdi PROJECT_ID --org SLUG -o FILE: a project as a Microsoft Project file
+  bench        benchmarks that print figures (psplib, cpm, risk; gantt uses the database)
 Any other Django management command works too (tandem makemigrations, tandem shell).
 Run `tandem COMMAND --help` for a command's options.
 """
@@ -33,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         sys.stdout.write(USAGE)
         return 0
+    if args[0] == "bench" and args[1:2] and args[1] in DJANGO_BENCHMARKS:
+        return _run_django_command([DJANGO_BENCHMARKS[args[1]], *args[2:]])
     if args[0] in ENGINE_COMMANDS:
         return _run_engine_command(args[0], args[1:])
     return _run_django_command(args)

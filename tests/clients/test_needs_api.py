@@ -7,8 +7,10 @@ import pytest
 
 from tandem.clients.models import Need, NeedLink
 from tandem.core.models import AuditEntry
+from tandem.projects.models import Deliverable
 from tests.clients.factories import ClientFactory, NeedFactory
 from tests.personas import ALL_PERSONAS
+from tests.projects.factories import add_tasks, make_project
 
 
 @pytest.fixture
@@ -121,24 +123,31 @@ def test_editing_a_need_is_versioned_and_audited(personas, need):
 
 def test_links_add_and_remove(personas, need):
     api = personas.account_manager.api()
+    project = make_project(personas)
+    (task,) = add_tasks(personas, project, 3)
+    deliverable = Deliverable.objects.create(organization=personas.organization, project=project,
+                                             name="Tracking app", acceptance_criteria="Works")
+    task_id, deliverable_id = str(task.pk), str(deliverable.pk)
 
     added = api.post(f"/api/v1/needs/{need.pk}/links",
-                     {"target_type": "projects.task", "target_id": "42"})
+                     {"target_type": "projects.task", "target_id": task_id})
     again = api.post(f"/api/v1/needs/{need.pk}/links",
-                     {"target_type": "projects.task", "target_id": "42"})
+                     {"target_type": "projects.task", "target_id": task_id})
     second = api.post(f"/api/v1/needs/{need.pk}/links",
-                      {"target_type": "projects.deliverable", "target_id": "7"})
+                      {"target_type": "projects.deliverable", "target_id": deliverable_id})
 
     assert added.status_code == 201
     assert again.status_code == 409
     assert [(link["target_type"], link["target_id"]) for link in second.json()["links"]] == [
-        ("projects.task", "42"), ("projects.deliverable", "7"),
+        ("projects.task", task_id), ("projects.deliverable", deliverable_id),
     ]
-    removed = api.delete(f"/api/v1/needs/{need.pk}/links?target_type=projects.task&target_id=42")
+    removed = api.delete(
+        f"/api/v1/needs/{need.pk}/links?target_type=projects.task&target_id={task_id}")
     assert removed.status_code == 204
     assert list(NeedLink.objects.values_list("target_type", flat=True)) == ["projects.deliverable"]
-    assert api.delete(f"/api/v1/needs/{need.pk}/links?target_type=projects.task&target_id=42"
-                      ).status_code == 404
+    assert api.delete(
+        f"/api/v1/needs/{need.pk}/links?target_type=projects.task&target_id={task_id}"
+    ).status_code == 404
     actions = list(AuditEntry.objects.filter(object_id=str(need.pk), action__startswith="need.link")
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["need.link_add", "need.link_add", "need.link_remove"]
