@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from tandem.core.actor import Actor
@@ -33,7 +34,7 @@ def add_tasks(personas: Personas, project: Project, *durations: int,
     tasks = [task_create(actor=actor, project=project, name=f"T{i + 1}", duration=d)
              for i, d in enumerate(durations)]
     if chain:
-        for a, b in zip(tasks, tasks[1:], strict=False):
+        for a, b in itertools.pairwise(tasks):
             dependency_create(actor=actor, project=project, predecessor_id=a.pk,
                               successor_id=b.pk)
     for t in tasks:

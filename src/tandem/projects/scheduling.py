@@ -165,12 +165,23 @@ def reschedule(project: Project, *, now: dt.datetime | None = None) -> ScheduleO
     status, reasons = schedule_status(project, plan, result)
     finish = result.finish if plan.tasks else None
     stamp = now or timezone.now()
+    if status != project.schedule_status and project.client_id is not None:
+        health_later(project.client_id)  # the client's health has a schedule factor
     Project.objects.filter(pk=project.pk).update(
         finish_date=finish, schedule_status=status, schedule_reasons=reasons, scheduled_at=stamp
     )
     project.finish_date, project.schedule_status = finish, status
     project.schedule_reasons, project.scheduled_at = reasons, stamp
     return ScheduleOutcome(result, changed, status, reasons)
+
+
+def health_later(client_id: int) -> None:
+    """Recompute the client's health once the change is committed (never on a rollback)."""
+    from django.db import transaction
+
+    from tandem.clients.tasks import recompute_health
+
+    transaction.on_commit(lambda: recompute_health.delay(client_id))
 
 
 def _write_schedule(plan: PlanRows, result: CpmResult) -> int:
