@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path, re_path
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from tandem.config.api import api
 from tandem.core.health import healthz
 
 
+@csrf_exempt  # a write to an unknown API path is a JSON 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 

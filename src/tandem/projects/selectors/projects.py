@@ -13,6 +13,7 @@ from tandem.projects.models import (
     Project,
     ProjectMember,
     ScopeItem,
+    Task,
     WorkCalendar,
 )
 
@@ -51,14 +52,12 @@ def project_get(actor: Actor, project_id: Any) -> Project:
 
 def project_counts(project: Project) -> dict[str, int]:
     """Tasks, milestones and open issues of a project, in one query."""
-    row = Project.objects.filter(pk=project.pk).aggregate(
-        tasks=Count("tasks", filter=Q(tasks__is_summary=False), distinct=True),
-        milestones=Count("tasks", filter=Q(tasks__duration=0, tasks__is_summary=False),
-                         distinct=True),
-        critical=Count("tasks", filter=Q(tasks__is_critical=True, tasks__is_summary=False),
-                       distinct=True),
+    row = Task.objects.filter(project_id=project.pk, is_summary=False).aggregate(
+        n_tasks=Count("id"),
+        n_milestones=Count("id", filter=Q(duration=0)),
+        n_critical=Count("id", filter=Q(is_critical=True)),
     )
-    return {k: int(v or 0) for k, v in row.items()}
+    return {k.removeprefix("n_"): int(v or 0) for k, v in row.items()}
 
 
 def charter_get(actor: Actor, project: Project) -> Charter:

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tandem.core import audit
@@ -149,6 +149,7 @@ def task_move(
         if parent_id is not None and not any(r["id"] == parent_id for r in rest):
             raise ValidationError("The new parent is not a task of this project.",
                                   field="parent_id")
+        _refuse_link_to_ancestor(project, moving, rest, parent_id)
         index = _position_in(rest, parent_id, after_id)
         ordered = [*rest[:index], *block, *rest[index:]]
         _renumber(project, ordered)
@@ -291,6 +292,31 @@ def _subtree(rows: list[dict[str, Any]], task_id: int) -> list[dict[str, Any]]:
         inside.add(r["id"])
         block.append(r)
     return block
+
+
+def _refuse_link_to_ancestor(
+    project: Project, moving: set[int], rows: list[dict[str, Any]], parent_id: int | None
+) -> None:
+    """A summary and its own subtasks cannot be linked (as in Microsoft Project): say so
+    plainly instead of reporting the loop it would make."""
+    parent_of = {r["id"]: r["parent_id"] for r in rows}
+    ancestors: set[int] = set()
+    node = parent_id
+    while node is not None:
+        ancestors.add(node)
+        node = parent_of.get(node)
+    if not ancestors:
+        return
+    link = (Dependency.objects.filter(project=project)
+            .filter(Q(predecessor_id__in=ancestors, successor_id__in=moving)
+                    | Q(predecessor_id__in=moving, successor_id__in=ancestors))
+            .select_related("predecessor", "successor").first())
+    if link is not None:
+        raise ValidationError(
+            f"A task cannot go under a task it is linked to: remove the link between "
+            f"{link.predecessor.name} and {link.successor.name} first.",
+            code="summary_link", field="parent_id",
+        )
 
 
 def _position_in(rows: list[dict[str, Any]], parent_id: int | None, after_id: int | None) -> int:

@@ -17,10 +17,9 @@ from django.utils import timezone
 from tandem.clients.models import Client, Need, NeedLink, NeedStatus
 from tandem.core import audit
 from tandem.core.actor import Actor
-from tandem.core.errors import Conflict, NotFound, ValidationError
+from tandem.core.errors import Conflict, PermissionDenied, ValidationError
 from tandem.core.models import Membership
 from tandem.core.roles import Role
-from tandem.core.scoping import get_scoped
 from tandem.core.versioning import ensure_version, update_versioned
 from tandem.projects.access import ensure_can_create_project, ensure_can_edit_project
 from tandem.projects.models import (
@@ -346,10 +345,15 @@ def _calendar_id(actor: Actor, calendar_id: Any) -> int | None:
 
 
 def _client(actor: Actor, client_id: int | None) -> Client | None:
+    """The project's client: any client of the organization for an administrator or a project
+    manager (who is often given a project before they reach the client), an account manager's
+    own clients only."""
     if client_id is None:
         return None
-    try:
-        return get_scoped(Client, actor, pk=client_id)
-    except NotFound:
-        raise ValidationError("Unknown client.", field="client_id") from None
+    client = Client.objects.filter(organization_id=actor.organization.pk, pk=client_id).first()
+    if client is None:
+        raise ValidationError("Unknown client.", field="client_id")
+    if actor.role == Role.ACCOUNT_MANAGER and client.owner_id != actor.user_id:
+        raise PermissionDenied("Account managers create projects for their own clients.")
+    return client
 
