@@ -23,6 +23,7 @@ from tandem.core.errors import DomainError, PermissionDenied
 from tandem.core.models import ApiToken, Membership
 from tandem.core.roles import Role
 from tandem.core.scoping import get_scoped
+from tandem.projects.selectors.dashboard import projects_board
 from tandem.web import selectors as web_selectors
 from tandem.web.dashboards import DASHBOARDS
 from tandem.web.decorators import ActorRequest, actor_required
@@ -41,6 +42,8 @@ def home(request: ActorRequest) -> HttpResponse:
         am = request.GET.get("am", "")
         owner_id = int(am) if am.isdigit() and len(am) < 10 else None
         context["book"] = my_book(request.actor, owner_id=owner_id)
+    if request.actor.role in {Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER}:
+        context["projects_board"] = projects_board(request.actor)
     return render(request, dashboard.template, context)
 
 
