@@ -26,6 +26,8 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("web:home", _("Dashboard"), ALL, icon="home"),
     NavItem("clients:list", _("Clients"), STAFF, icon="building"),
+    NavItem("projects:list", _("Projects"), ALL, icon="tasks"),
+    NavItem("projects:dashboard", _("Project board"), STAFF, icon="chart"),
     NavItem("clients:interactions", _("Interactions"), ACCOUNT_SIDE, icon="calendar"),
     NavItem("clients:issues", _("Client issues"), ACCOUNT_SIDE | {Role.CLIENT}, icon="alert"),
     NavItem("clients:surveys", _("Satisfaction"), ACCOUNT_SIDE | {Role.CLIENT}, icon="heart"),
@@ -33,6 +35,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("web:members", _("People"), STAFF, icon="people"),
     NavItem("web:audit", _("Audit log"), frozenset({Role.ADMIN}), icon="history"),
     NavItem("clients:settings", _("Client settings"), frozenset({Role.ADMIN}), icon="settings"),
+    NavItem("projects:calendars", _("Working calendars"), frozenset({Role.ADMIN}),
+            icon="calendar"),
     NavItem("web:tokens", _("API tokens"), ALL, icon="key"),
 )
 
