@@ -205,3 +205,35 @@ def test_a_planned_deliverable_is_deleted_with_an_audit_row(personas, project):
     deliverable_delete(actor=personas.project_manager.actor, deliverable=d)
     assert not Deliverable.objects.filter(pk=d.pk).exists()
     assert AuditEntry.objects.filter(action="deliverable.delete", object_id=str(d.pk)).exists()
+
+
+def test_the_need_a_deliverable_serves_follows_its_acceptance(personas):
+    from tandem.clients.models import NeedStatus
+    from tandem.projects.models import Deliverable
+    from tandem.projects.services.deliverables import (
+        deliverable_accept,
+        deliverable_reject,
+        deliverable_submit,
+    )
+    from tests.clients.factories import NeedFactory
+    from tests.projects.factories import make_project
+
+    need = NeedFactory(client=personas.client_company, status=NeedStatus.IN_SCOPE)
+    project = make_project(personas)
+    deliverable = Deliverable.objects.create(
+        organization=personas.organization, project=project, name="Tracking app",
+        acceptance_criteria="Scans 100 pallets a minute", need=need)
+    pm, client = personas["project_manager"].actor, personas["client"].actor
+
+    deliverable = deliverable_submit(actor=pm, deliverable=deliverable, expected_version=1)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.DELIVERED
+    deliverable = deliverable_reject(actor=client, deliverable=deliverable,
+                                     expected_version=deliverable.version, reason="Too slow")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.IN_SCOPE
+    deliverable = deliverable_submit(actor=pm, deliverable=deliverable,
+                                     expected_version=deliverable.version)
+    deliverable_accept(actor=client, deliverable=deliverable, expected_version=deliverable.version)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.ACCEPTED

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tandem.clients.models import Need
+from tandem.clients.models import Need, NeedStatus
 from tandem.core import audit
 from tandem.core.actor import Actor
 from tandem.core.errors import Conflict, PermissionDenied, ValidationError
@@ -132,6 +132,7 @@ def deliverable_submit(
                        allowed_from=EDITABLE_STATUSES, action="submitted", comment=comment,
                        fields={"submitted_at": timezone.now(), "decided_at": None,
                                "decided_by": None})
+        _move_need(actor, locked, {NeedStatus.IN_SCOPE: NeedStatus.DELIVERED})
         account_manager = project.client.owner if project.client is not None else None
         if account_manager is not None and account_manager.pk != actor.user_id:
             _notify(account_manager, locked, kind="deliverable_submitted",
@@ -152,6 +153,7 @@ def deliverable_accept(
                        allowed_from=frozenset({DS.SUBMITTED}), action="accepted",
                        comment=comment,
                        fields={"decided_at": timezone.now(), "decided_by": actor.user})
+        _move_need(actor, locked, {NeedStatus.DELIVERED: NeedStatus.ACCEPTED})
         manager = project.manager
         if manager.pk != actor.user_id:
             _notify(manager, locked, kind="deliverable_accepted",
@@ -172,6 +174,7 @@ def deliverable_reject(
                        allowed_from=frozenset({DS.SUBMITTED}), action="rejected",
                        comment=reason,
                        fields={"decided_at": timezone.now(), "decided_by": actor.user})
+        _move_need(actor, locked, {NeedStatus.DELIVERED: NeedStatus.IN_SCOPE})
         manager = project.manager
         if manager.pk != actor.user_id:
             _notify(manager, locked, kind="deliverable_rejected",
@@ -337,3 +340,20 @@ def _notify(recipient: User, deliverable: Deliverable, *, kind: str, title: Any,
         target_type="projects.deliverable", target_id=str(deliverable.pk),
         dedupe_key=f"{kind}:{deliverable.pk}:{deliverable.version}",
     ))
+
+
+def _move_need(actor: Actor, deliverable: Deliverable, moves: Mapping[str, str]) -> None:
+    """Keep the client's need in step with the deliverable that serves it: submitted means
+    delivered, accepted means accepted, rejected means back in scope. A need elsewhere in its
+    lifecycle (dropped, or moved by the AM) is left alone."""
+    if deliverable.need_id is None:
+        return
+    need = Need.objects.select_for_update(no_key=True).filter(pk=deliverable.need_id).first()
+    if need is None or need.status not in moves:
+        return
+    before, after = need.status, moves[need.status]
+    Need.objects.filter(pk=need.pk).update(status=after, version=need.version + 1,
+                                           updated_at=timezone.now())
+    need.status = after
+    audit.record(actor=actor, action="need.transition", target=need,
+                 changes={"status": [before, after], "deliverable": [None, deliverable.pk]})
