@@ -71,6 +71,41 @@ class MspdiTaskDates:
     total_slack_days: float | None
     free_slack_days: float | None
     critical: bool | None
+    # What an importer needs besides the network, and what explains a date MS Project computed
+    # differently: a manually scheduled task (dates typed in, not computed), a duration that is
+    # not whole days, a task calendar, links with elapsed lag.
+    manual: bool = False
+    summary: bool = False
+    milestone: bool = False
+    duration_hours: float = 0.0
+    work_hours: float | None = None
+    calendar_uid: str | None = None
+    elapsed_lag: bool = False
+    notes: str = ""
+
+
+@dataclass
+class MspdiResource:
+    """A resource as MS Project keeps it (``kind``: work, material or cost)."""
+
+    uid: str
+    name: str
+    kind: str
+    max_units: Decimal
+    email: str
+    calendar_uid: str | None
+    # The resource's calendar gives other working time than the project calendar (other
+    # weekdays or hours, or its own exceptions): MS Project then schedules its tasks on it.
+    own_calendar: bool
+
+
+@dataclass
+class MspdiAssignment:
+    task_id: str  # as read_mspdi names the task
+    task_uid: str
+    resource_uid: str
+    units: Decimal  # 1 = one full-time resource
+    work_hours: Decimal
 
 
 # ---------------------------------------------------------------------- parsing helpers
@@ -160,7 +195,11 @@ def read_mspdi(path: str | Path) -> Network:
 
 def read_mspdi_schedule(path: str | Path) -> dict[str, MspdiTaskDates]:
     """MS Project's own computed dates and slack per task id (as :func:`read_mspdi` names them)."""
-    root = _parse(path)
+    return schedule_from_mspdi(_parse(path))
+
+
+def schedule_from_mspdi(root: ET.Element) -> dict[str, MspdiTaskDates]:
+    """:func:`read_mspdi_schedule` of a parsed document (see :func:`parse_mspdi_bytes`)."""
     minutes_per_day = _int(root, "MinutesPerDay", 480) or 480
     ids = _task_ids(root)
     out: dict[str, MspdiTaskDates] = {}
@@ -168,6 +207,8 @@ def read_mspdi_schedule(path: str | Path) -> dict[str, MspdiTaskDates]:
         uid = _text(el, "UID") or ""
         ts, fs = _float(el, "TotalSlack"), _float(el, "FreeSlack")
         crit = _text(el, "Critical")
+        work = _text(el, "Work")
+        cal = _text(el, "CalendarUID")
         out[ids[uid]] = MspdiTaskDates(
             uid=uid,
             start=_datetime(_text(el, "Start")),
@@ -175,8 +216,133 @@ def read_mspdi_schedule(path: str | Path) -> dict[str, MspdiTaskDates]:
             total_slack_days=None if ts is None else ts / (10 * minutes_per_day),
             free_slack_days=None if fs is None else fs / (10 * minutes_per_day),
             critical=None if crit is None else crit == "1",
+            manual=_text(el, "Manual") == "1",
+            summary=_text(el, "Summary") == "1",
+            milestone=_text(el, "Milestone") == "1",
+            duration_hours=duration_hours(_text(el, "Duration")),
+            work_hours=None if work is None else duration_hours(work),
+            calendar_uid=None if cal in (None, "", "-1") else cal,
+            elapsed_lag=any(
+                _int(link, "LagFormat", 7) in _ELAPSED_LAG_FORMATS and _float(link, "LinkLag")
+                for link in el.findall(_Q + "PredecessorLink")
+            ),
+            notes=(_text(el, "Notes") or "")[:100_000],
         )
     return out
+
+
+def project_title(root: ET.Element) -> str:
+    """The project's title: ``Title`` (what MS Project shows), else ``Name`` (often the file's)."""
+    return _text(root, "Title") or _text(root, "Name") or ""
+
+
+def day_start_time(root: ET.Element) -> dt.time:
+    """When the working day starts (``DefaultStartTime``, 08:00 when absent or unreadable)."""
+    try:
+        return dt.time.fromisoformat(_text(root, "DefaultStartTime") or "08:00:00")
+    except ValueError:
+        return dt.time(8)
+
+
+def resources_from_mspdi(
+    root: ET.Element,
+) -> tuple[list[MspdiResource], list[MspdiAssignment]]:
+    """Every resource (work, material, cost; not MS Project's null resource) and every assignment
+    of a task of the file to one of them, with units and work as written."""
+    calendars = {_text(c, "UID"): c for c in root.findall(f"{_Q}Calendars/{_Q}Calendar")}
+    project_week = _working_week(calendars, _text(root, "CalendarUID"))
+    resources: list[MspdiResource] = []
+    for el in root.findall(f"{_Q}Resources/{_Q}Resource"):
+        uid = _text(el, "UID") or ""
+        if uid in ("", "0") or _text(el, "IsNull") == "1":
+            continue
+        kind = {"0": "material", "2": "cost"}.get(_text(el, "Type") or "1", "work")
+        cal = _text(el, "CalendarUID")
+        units = _decimal(_text(el, "MaxUnits"), Decimal(1))
+        resources.append(MspdiResource(
+            uid=uid,
+            name=_text(el, "Name") or f"Resource {uid}",
+            kind=kind,
+            max_units=units,
+            email=_text(el, "EmailAddress") or "",
+            calendar_uid=cal,
+            own_calendar=cal in calendars and _working_week(calendars, cal) != project_week,
+        ))
+    known = {r.uid for r in resources}
+    ids = _task_ids(root)
+    assignments: list[MspdiAssignment] = []
+    for el in root.findall(f"{_Q}Assignments/{_Q}Assignment"):
+        task_uid, res_uid = _text(el, "TaskUID") or "", _text(el, "ResourceUID") or ""
+        if task_uid not in ids or res_uid not in known:
+            continue
+        assignments.append(MspdiAssignment(
+            task_id=ids[task_uid],
+            task_uid=task_uid,
+            resource_uid=res_uid,
+            units=_decimal(_text(el, "Units"), Decimal(1)),
+            work_hours=Decimal(str(round(duration_hours(_text(el, "Work")), 2))),
+        ))
+    return resources, assignments
+
+
+def _decimal(value: str | None, default: Decimal) -> Decimal:
+    if not value:
+        return default
+    try:
+        number = Decimal(value)
+    except InvalidOperation as exc:
+        raise FormatError(f"expected a number, got {value!r}") from exc
+    if not number.is_finite():
+        raise FormatError(f"expected a number, got {value!r}")
+    return number
+
+
+def _working_week(
+    calendars: dict[str | None, ET.Element], uid: str | None
+) -> tuple[tuple[int, ...], frozenset[tuple[str | None, str | None, bool]]]:
+    """Working minutes per weekday and the exceptions of a calendar with its base calendars, to
+    tell whether two calendars give the same working time."""
+    chain: list[ET.Element] = []
+    cal = calendars.get(uid)
+    while cal is not None and cal not in chain:
+        chain.append(cal)
+        cal = calendars.get(_text(cal, "BaseCalendarUID"))
+    minutes = [0, 480, 480, 480, 480, 480, 0]  # MSPDI order: Sunday first
+    exceptions: set[tuple[str | None, str | None, bool]] = set()
+    for c in reversed(chain):
+        for wd in c.findall(f"{_Q}WeekDays/{_Q}WeekDay"):
+            day_type = _int(wd, "DayType", -1)
+            works = _text(wd, "DayWorking") == "1"
+            if 1 <= day_type <= 7:
+                minutes[day_type - 1] = _period_minutes(wd) if works else 0
+            elif day_type == 0:
+                exceptions.add(_exception_key(wd, works))
+        for ex in c.findall(f"{_Q}Exceptions/{_Q}Exception"):
+            exceptions.add(_exception_key(ex, _text(ex, "DayWorking") == "1"))
+    return tuple(minutes), frozenset(exceptions)
+
+
+def _exception_key(el: ET.Element, works: bool) -> tuple[str | None, str | None, bool]:
+    period = el.find(_Q + "TimePeriod")
+    if period is None:
+        return (None, None, works)
+    return (_text(period, "FromDate"), _text(period, "ToDate"), works)
+
+
+def _period_minutes(el: ET.Element) -> int:
+    total = 0
+    for wt in el.findall(f"{_Q}WorkingTimes/{_Q}WorkingTime"):
+        a, b = _text(wt, "FromTime"), _text(wt, "ToTime")
+        if not a or not b:
+            continue
+        try:
+            first, last = dt.time.fromisoformat(a), dt.time.fromisoformat(b)
+        except ValueError as exc:
+            raise FormatError(f"invalid working time {a!r}-{b!r}") from exc
+        start = first.hour * 60 + first.minute
+        end = last.hour * 60 + last.minute
+        total += (end if end > start else end + 1440) - start
+    return total
 
 
 def _task_elements(root: ET.Element) -> list[ET.Element]:
@@ -585,8 +751,11 @@ def _write_tasks(
         sched = schedule.tasks.get(t.id) if schedule is not None else None
         if sched is not None and sched.start is not None and sched.finish is not None:
             # A milestone sits at the end of its day, except one at the very project start.
-            milestone_at_start = t.duration == 0 and sched.es <= 0
-            _sub(el, "Start", _stamp(sched.start, 8 if milestone_at_start or t.duration else 17))
+            # (A summary is not a milestone: its zero duration in the network means nothing.)
+            milestone = t.duration == 0 and t.id not in summaries
+            milestone_at_start = milestone and sched.es <= 0
+            _sub(el, "Start", _stamp(sched.start, 8 if milestone_at_start or not milestone
+                                     else 17))
             _sub(el, "Finish", _stamp(sched.finish, 8 if milestone_at_start else 17))
         days = (sched.ef - sched.es) if (t.id in summaries and sched is not None) else t.duration
         _sub(el, "Duration", _hours(days * hpd))
