@@ -36,6 +36,15 @@ DOMAIN_RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/clients/import",
     "PATCH /api/v1/account-settings",
     "PUT /api/v1/sla-targets/{severity}/{tier}",
+    "POST /api/v1/projects",
+    "POST /api/v1/calendars",
+    "POST /api/v1/projects/import/mspdi",
+    "POST /api/v1/projects/{project_id}/deliverables",
+    "POST /api/v1/projects/{project_id}/issues",
+    "PATCH /api/v1/deliverables/{deliverable_id}",
+    "PATCH /api/v1/project-issues/{issue_id}",
+    "POST /api/v1/client-issues/{issue_id}/escalate",
+    "POST /api/v1/project-issues/{issue_id}/transition",
 }
 
 
