@@ -270,3 +270,75 @@ def test_the_pm_staffs_the_team(personas, project):
         f"/projects/team/{member.pk}/delete/").status_code == 403
     assert browser.post(f"/projects/team/{member.pk}/delete/").status_code == 302
     assert not ProjectMember.objects.filter(project=project).exists()
+
+
+def test_a_scope_item_is_edited_in_place(personas, project, need):
+    browser = personas.project_manager.browser()
+    browser.post(f"/projects/{project.pk}/scope/", {"need_id": need.pk, "in_scope": "on"})
+    item = ScopeItem.objects.get(project=project)
+    hx = {"HX-Request": "true"}
+    page = html(browser.get(f"/projects/{project.pk}/"))
+    assert f'hx-get="/projects/scope/{item.pk}/edit/"' in page
+    row_form = browser.get(f"/projects/scope/{item.pk}/edit/", headers=hx)
+    assert row_form.status_code == 200
+    assert html(row_form).startswith(f'<tr id="scope-item-{item.pk}" class="scope-edit">')
+    assert 'value="Track pallets"' in html(row_form)
+    assert "Serves the client's need Track pallets." in html(row_form)
+    saved = browser.post(f"/projects/scope/{item.pk}/edit/",
+                         {"title": "Pallet tracking", "description": "Scanners too",
+                          "in_scope": "", "version": item.version}, headers=hx)
+    assert saved.status_code == 200
+    assert html(saved).startswith(f'<tr id="scope-item-{item.pk}" class="is-inactive">')
+    assert "Scope item Pallet tracking saved." in html(saved)
+    assert "Out of scope" in html(saved)
+    item.refresh_from_db()
+    assert (item.title, item.description, item.in_scope, item.need_id) == (
+        "Pallet tracking", "Scanners too", False, need.pk)
+    closed = browser.get(f"/projects/scope/{item.pk}/", headers=hx)
+    assert html(closed).startswith(f'<tr id="scope-item-{item.pk}"')
+    assert "Pallet tracking" in html(closed)
+
+
+def test_a_scope_item_edit_refused_and_without_htmx(personas, project):
+    item = ScopeItem.objects.create(organization=personas.organization, project=project,
+                                    title="Training")
+    browser = personas.project_manager.browser()
+    url = f"/projects/scope/{item.pk}/edit/"
+    empty = browser.post(url, {"title": "", "version": 1}, headers={"HX-Request": "true"})
+    assert empty.status_code == 422
+    assert "This field is required." in html(empty)
+    ScopeItem.objects.filter(pk=item.pk).update(title="Training by admin", version=2)
+    stale = browser.post(url, {"title": "Mine", "in_scope": "on", "version": 1},
+                         headers={"HX-Request": "true"})
+    assert stale.status_code == 409
+    assert "Someone else changed this" in html(stale)
+    assert 'value="Training by admin"' in html(stale)
+    assert 'name="version" value="2"' in html(stale)
+    page = browser.get(url)
+    assert "<html" in html(page)
+    assert 'hx-post' not in html(page).split('<section class="panel panel--narrow">')[1]
+    done = browser.post(url, {"title": "Onsite training", "in_scope": "on", "version": 2})
+    assert done.status_code == 302
+    assert done["Location"] == f"/projects/{project.pk}/#scope-item-{item.pk}"
+    item.refresh_from_db()
+    assert (item.title, item.version) == ("Onsite training", 3)
+    assert browser.get(f"/projects/scope/{item.pk}/")["Location"] == done["Location"]
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    ("project_manager", 302), ("admin", 302), ("executive", 403), ("finance", 403),
+    ("account_manager", 403), ("member", 403), ("client", 404), ("outsider", 404)])
+def test_who_may_edit_a_scope_item(personas, project, name, status):
+    member_add(actor=personas.admin.actor, project=project, user_id=personas.member.user.pk)
+    item = ScopeItem.objects.create(organization=personas.organization, project=project,
+                                    title="Training")
+    browser = personas[name].browser()
+    url = f"/projects/scope/{item.pk}/edit/"
+    assert browser.get(url).status_code == (200 if status == 302 else status)
+    response = browser.post(url, {"title": "Changed", "in_scope": "on", "version": 1})
+    assert response.status_code == status
+    item.refresh_from_db()
+    assert item.title == ("Changed" if status == 302 else "Training")
+    page = browser.get(f"/projects/{project.pk}/")
+    if page.status_code == 200:
+        assert (f"/projects/scope/{item.pk}/edit/" in html(page)) == (status == 302)

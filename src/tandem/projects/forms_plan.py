@@ -1,6 +1,7 @@
-"""Forms of the plan and baseline pages: a row's fields, a new row, a predecessor, progress, a
-version-only action (indent, outdent), and saving a baseline. They parse input only; the plan
-services hold the rules (and reschedule)."""
+"""Forms of the plan and baseline pages: a row's fields (with its notes and scope item), a new
+row, a predecessor (new, or its type and lag changed in place), progress, a version-only action
+(indent, outdent), and saving a baseline. They parse input only; the plan services hold the rules
+(and reschedule)."""
 
 from __future__ import annotations
 
@@ -37,13 +38,21 @@ class TaskForm(forms.Form):
     pessimistic = forms.DecimalField(label=_("Pessimistic (days)"), required=False,
                                      min_value=0, max_digits=7, decimal_places=2,
                                      widget=forms.NumberInput(attrs=NUMBER))
+    scope_item_id = forms.TypedChoiceField(label=_("Scope item"), required=False, coerce=int,
+                                           empty_value=None,
+                                           help_text=_("What this work delivers, traced to the "
+                                                       "client's needs."))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=20000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], summary: bool = False,
-                 **kwargs: Any) -> None:
+                 scope_items: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee_id"].choices = [  # type: ignore[attr-defined]
             ("", _("No one")), *people]
+        self.fields["scope_item_id"].choices = [  # type: ignore[attr-defined]
+            ("", _("None")), *(scope_items or [])]
         if summary:  # a phase's duration is rolled up from its tasks
             del self.fields["duration"]
 
@@ -74,6 +83,18 @@ class DependencyForm(forms.Form):
     lag = forms.IntegerField(label=_("Lag (working days)"), min_value=-MAX_LAG,
                              max_value=MAX_LAG, initial=0,
                              help_text=_("Negative for a lead."))
+
+
+class DependencyEditForm(forms.Form):
+    """A predecessor's type and lag, changed in place."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=DependencyType.choices)
+    lag = forms.IntegerField(label=_("Lag (working days)"), min_value=-MAX_LAG,
+                             max_value=MAX_LAG)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def values(self) -> dict[str, Any]:
+        return {"type": self.cleaned_data["type"], "lag": self.cleaned_data["lag"]}
 
 
 class ProgressForm(forms.Form):

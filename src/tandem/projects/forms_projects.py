@@ -178,6 +178,23 @@ class ScopeItemForm(forms.Form):
         return data
 
 
+class ScopeItemEditForm(forms.Form):
+    """A scope item changed in place on the overview (its need, if any, stays)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, max_length=10000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    in_scope = forms.BooleanField(label=_("In scope"), required=False,
+                                  help_text=_("Untick to record something explicitly out of "
+                                              "scope."))
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
 class MemberForm(forms.Form):
     user_id = forms.TypedChoiceField(label=_("Person"), coerce=int)
     project_role = forms.CharField(label=_("Project role"), required=False, max_length=80)

@@ -1,6 +1,7 @@
 """Reads the PM-side pages need beyond ``selectors.projects`` and ``selectors.plan``: the people
 and clients a form offers, the needs a project can bring into scope, the plan as table rows
-(two queries, whatever the plan's size), and schedule reasons as sentences."""
+(two queries, whatever the plan's size) with the signatures that tell which rows a change moved,
+and schedule reasons as sentences."""
 
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ class PlanRow:
     predecessors: str
 
 
+MAX_IDS_IN_QUERY = 500  # more rows than this are read whole and picked in Python
 _ROW_FIELDS = (
     "id", "version", "sequence", "parent_id", "name", "is_summary", "duration", "start",
     "finish", "total_float", "is_critical", "percent_complete", "actual_start", "actual_finish",
@@ -130,17 +132,26 @@ _ROW_FIELDS = (
 )
 
 
-def plan_rows(actor: Actor, project: Project, *, only: set[int] | None = None) -> list[PlanRow]:
+def plan_rows(actor: Actor, project: Project, *, only: set[int] | None = None,
+              signatures: dict[int, Signature] | None = None) -> list[PlanRow]:
     """The project's WBS in order with codes, indentation and predecessors written like
     Microsoft Project ("3", "3SS", "3FS+2"): one query for the tasks, one for the links.
-    ``only`` keeps those rows (the codes still come from the whole plan)."""
-    tasks = list(scoped(Task, actor).filter(project=project).order_by("sequence")
-                 .values_list(*_ROW_FIELDS))
-    outline = [(t[0], t[3]) for t in tasks]
-    codes, levels = wbs_codes(outline), outline_levels(outline)
-    number = {t[0]: t[2] for t in tasks}
+    ``only`` keeps those rows (the codes still come from the whole plan); with the plan's
+    current ``signatures`` (which hold its outline) only those rows are read."""
+    tasks = scoped(Task, actor).filter(project=project)
+    if only is not None and signatures is not None:
+        outline = sorted(((pk, sig[1], sig[0]) for pk, sig in signatures.items()),
+                         key=lambda r: r[2])
+        if len(only) <= MAX_IDS_IN_QUERY:
+            tasks = tasks.filter(pk__in=only)
+    rows = list(tasks.order_by("sequence").values_list(*_ROW_FIELDS))
+    if only is None or signatures is None:
+        outline = [(t[0], t[3], t[2]) for t in rows]
+    codes = wbs_codes([(pk, parent) for pk, parent, _row in outline])
+    levels = outline_levels([(pk, parent) for pk, parent, _row in outline])
+    number = {pk: row for pk, _parent, row in outline}
     links = scoped(Dependency, actor).filter(project=project)
-    if only is not None:
+    if only is not None and len(only) <= MAX_IDS_IN_QUERY:
         links = links.filter(successor_id__in=only)
     preds: dict[int, list[str]] = {}
     for pred, succ, kind, lag in links.order_by("id").values_list(
@@ -156,8 +167,45 @@ def plan_rows(actor: Actor, project: Project, *, only: set[int] | None = None) -
             assignee=t[17] or t[18] or "", estimate_hours=t[19], optimistic=t[20],
             most_likely=t[21], pessimistic=t[22], predecessors=", ".join(preds.get(t[0], ())),
         )
-        for t in tasks if only is None or t[0] in only
+        for t in rows if only is None or t[0] in only
     ]
+
+
+# What a row of the plan table shows, in one tuple per task: comparing two snapshots tells which
+# rows a change moved. The predecessor labels are left out: they change only on the row whose
+# links were edited (rendered anyway) or when rows are renumbered (``sequence``, which is in).
+SIGNATURE_FIELDS = (
+    "id", "sequence", "parent_id", "is_summary", "name", "duration", "start", "finish",
+    "total_float", "is_critical", "percent_complete", "assignee_id",
+)
+Signature = tuple[Any, ...]
+
+
+def plan_signatures(actor: Actor, project: Project) -> dict[int, Signature]:
+    """Each task's displayed values (id → tuple), in one query; cheap next to rendering rows."""
+    return {row[0]: row[1:] for row in scoped(Task, actor).filter(project=project)
+            .values_list(*SIGNATURE_FIELDS)}
+
+
+def rows_changed(before: dict[int, Signature], after: dict[int, Signature]) -> set[int] | None:
+    """The tasks whose row shows something else ``after`` than ``before``; ``None`` when rows
+    were added, removed or moved (renumbered or reparented), which needs the whole table."""
+    if before.keys() != after.keys():
+        return None
+    changed = set()
+    for pk, now in after.items():
+        then = before[pk]
+        if then[:2] != now[:2]:  # sequence, parent
+            return None
+        if then != now:
+            changed.add(pk)
+    return changed
+
+
+def scope_item_choices(actor: Actor, project: Project) -> list[tuple[str, str]]:
+    """The project's scope items a task may serve (id, title), in the overview's order."""
+    return [(str(pk), title) for pk, title in scoped(ScopeItem, actor).filter(project=project)
+            .order_by("-in_scope", "id").values_list("id", "title")]
 
 
 def link_label(row: int, kind: str, lag: int) -> str:
@@ -171,11 +219,11 @@ def link_label(row: int, kind: str, lag: int) -> str:
 def task_links(actor: Actor, task: Task) -> list[dict[str, Any]]:
     """The task's predecessors with their row numbers and names (one query)."""
     return [
-        {"id": pk, "row": row, "name": name, "type": kind, "lag": lag,
+        {"id": pk, "row": row, "name": name, "type": kind, "lag": lag, "version": version,
          "label": link_label(row, kind, lag)}
-        for pk, row, name, kind, lag in scoped(Dependency, actor).filter(successor=task)
+        for pk, row, name, kind, lag, version in scoped(Dependency, actor).filter(successor=task)
         .order_by("predecessor__sequence").values_list(
-            "id", "predecessor__sequence", "predecessor__name", "type", "lag")
+            "id", "predecessor__sequence", "predecessor__name", "type", "lag", "version")
     ]
 
 

@@ -1,11 +1,15 @@
-"""Pages of the plan: the WBS table with HTMX editing of a row (fields, structure, predecessors,
-progress) and the baselines with their comparison.
+"""Pages of the plan: the WBS table with HTMX editing of a row (fields, notes and scope item,
+structure, predecessors with their type and lag, progress) and the baselines with their comparison.
 
-Every change goes through the plan services, which reschedule the whole project; so after a
-change the whole table is rendered again (HTMX swaps it in place: ``HX-Retarget``) and every
-moved date shows. A refusal keeps the row's panel open with the message: a stale version (409)
-reloads the row's current values, an invalid value or a dependency loop (422) keeps the input.
-The table costs two queries whatever the plan's size (``selectors.pages.plan_rows``)."""
+Every change goes through the plan services, which reschedule the whole project. A change that
+keeps the rows where they are (a field, progress, a predecessor) answers with the edited row and,
+swapped out of band, only the other rows whose shown values moved: the view takes a signature of
+every row before and after the service (``selectors.pages.plan_signatures``, one small query each)
+and compares them. Adding, deleting, indenting or outdenting renumbers rows, so the whole table is
+rendered again (HTMX swaps it in place: ``HX-Retarget``). A refusal keeps the row's panel open with
+the message: a stale version (409) reloads the row's current values, an invalid value or a
+dependency loop (422) keeps the input. The table costs two queries whatever the plan's size
+(``selectors.pages.plan_rows``)."""
 
 from __future__ import annotations
 
@@ -30,13 +34,14 @@ from tandem.core.roles import Role
 from tandem.projects.access import can_edit_project, can_update_progress
 from tandem.projects.forms_plan import (
     BaselineForm,
+    DependencyEditForm,
     DependencyForm,
     ProgressForm,
     TaskAddForm,
     TaskForm,
     VersionForm,
 )
-from tandem.projects.models import MAX_BASELINES, Baseline, Project, Task
+from tandem.projects.models import MAX_BASELINES, Baseline, Dependency, Project, Task
 from tandem.projects.selectors import pages
 from tandem.projects.selectors import plan as plan_selectors
 from tandem.projects.selectors import projects as selectors
@@ -49,6 +54,11 @@ from tandem.web.errors import message_for
 
 TABLE = "projects/plan/partials/table.html"
 ROWS = "projects/plan/partials/rows.html"
+CHANGED = "projects/plan/partials/changed.html"
+# Up to this many moved rows (or half the plan, if more) are swapped one by one; beyond, the
+# answer would be most of the table anyway, and one swap of the table is lighter for the browser
+# than thousands of out-of-band swaps.
+FEW_ROWS = 250
 
 
 def _project(actor: Actor, project_id: int) -> Project:
@@ -111,9 +121,12 @@ def _date_formatter() -> Callable[[dt.date | None], str]:
 
 
 def row_cells(rows: list[pages.PlanRow], *, can_edit: bool, me: int | None,
-              panel: bool = False) -> list[tuple[str, SafeString]]:
-    """Each row's id and its ``<tr>``: built here rather than in the template language, which
-    takes seconds for the 60,000 cells of a 5,000-row plan (this takes a few tens of ms)."""
+              panel: bool = False, oob: bool = False) -> list[tuple[str, SafeString]]:
+    """Each row's id and its ``<tr id="row-…">``: built here rather than in the template
+    language, which takes seconds for the 60,000 cells of a 5,000-row plan (this takes a few tens
+    of ms). With ``oob`` the ``<tr>`` replaces the one on the page wherever it is (an open panel
+    below it stays open)."""
+    swap = ' hx-swap-oob="true"' if oob else ""
     base = tasks_url()
     badge = f'<span class="badge badge--danger">{html_escape(_("critical"))}</span>'
     close, edit = html_escape(_("Close")), html_escape(_("Edit"))
@@ -139,7 +152,8 @@ def row_cells(rows: list[pages.PlanRow], *, can_edit: bool, me: int | None,
         else:
             action = ""
         cells.append((pk, SafeString(
-            f'<tr class="plan-row{kind}"><td class="num muted">{row.row}</td>'
+            f'<tr id="row-{pk}" class="plan-row{kind}"{swap}>'
+            f'<td class="num muted">{row.row}</td>'
             f'<td class="nowrap">{row.wbs}</td>'
             f'<th scope="row" class="plan-name plan-level-{min(row.level, 8)}">{name}</th>'
             f'<td class="num">{row.duration}</td><td class="nowrap">{day(row.start)}</td>'
@@ -159,20 +173,48 @@ def tasks_url() -> str:
     return reverse("projects:task_row", kwargs={"task_id": 0}).removesuffix("0/")
 
 
-def _changed(request: ActorRequest, project_id: int, notice: str,
-             task_id: int | None = None) -> HttpResponse:
-    """After a change: HTMX gets the whole table again (dates may have moved anywhere), in place
-    of the row's panel; a plain form post goes back to the plan."""
+def _changed(request: ActorRequest, project_id: int, notice: str, task_id: int | None = None,
+             before: dict[int, pages.Signature] | None = None) -> HttpResponse:
+    """After a change: a plain form post goes back to the plan. HTMX gets, in place of the row's
+    panel, the row and (out of band) the other rows whose shown values changed since ``before``
+    (the rows' signatures taken before the change) with the plan's status line; the whole table
+    when there is no ``before``, rows were added, removed or moved, or most rows changed."""
     actor = request.actor
     project = selectors.project_get(actor, project_id)  # finish and status were rescheduled
     if not request.htmx:
         messages.success(request, notice)
         return redirect(_plan_url(project, task_id))
-    response = render(request, TABLE, _table_context(actor, project, notice=notice,
-                                                     focus=task_id))
-    response["HX-Retarget"] = "#plan-table"
+    changed, after = None, {}
+    if before is not None and task_id is not None:
+        after = pages.plan_signatures(actor, project)
+        changed = pages.rows_changed(before, after)
+    if changed is None or task_id is None or len(changed) > max(FEW_ROWS, len(after) // 2):
+        response = render(request, TABLE, _table_context(actor, project, notice=notice,
+                                                         focus=task_id))
+        response["HX-Retarget"] = "#plan-table"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    can_edit = can_edit_project(actor, project)
+    rows = pages.plan_rows(actor, project, only=changed | {task_id}, signatures=after)
+    edited = [r for r in rows if r.id == task_id]
+    others = [r for r in rows if r.id != task_id]
+    context = {
+        "project": project, "count": len(after), "notice": notice,
+        "cells": row_cells(edited, can_edit=can_edit, me=actor.user_id),
+        "oob_rows": SafeString("".join(tr for _pk, tr in row_cells(
+            others, can_edit=can_edit, me=actor.user_id, oob=True))),
+        "changed": len(others),
+    }
+    response = render(request, CHANGED, context)
+    response["HX-Retarget"] = f"#task-{task_id}"
     response["HX-Reswap"] = "outerHTML"
     return response
+
+
+def _signatures(request: ActorRequest, project: Project) -> dict[int, pages.Signature] | None:
+    """The rows' signatures before a change, for an HTMX request (which gets only the rows the
+    change moved); a plain form post is redirected and needs none."""
+    return pages.plan_signatures(request.actor, project) if request.htmx else None
 
 
 def _panel(request: ActorRequest, task: Task, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -187,8 +229,7 @@ def _panel(request: ActorRequest, task: Task, *, status: int = 200, **forms: Any
     row = pages.plan_rows(actor, project, only={task.pk})[0]
     error = forms.pop("error", "")
     notice = forms.pop("notice", "")
-    people = [(str(m.user_id), m.user.display_name) for m in pages.staff_choices(actor)] \
-        if can_edit else []
+    people = _people(actor) if can_edit else []
     context: dict[str, Any] = {
         "project": project,
         "row": row,
@@ -205,24 +246,37 @@ def _panel(request: ActorRequest, task: Task, *, status: int = 200, **forms: Any
     if can_edit:
         initial = {name: getattr(task, name) for name in
                    ("name", "duration", "constraint_type", "constraint_date", "assignee_id",
-                    "estimate_hours", "optimistic", "most_likely", "pessimistic", "version")}
+                    "estimate_hours", "optimistic", "most_likely", "pessimistic",
+                    "scope_item_id", "notes", "version")}
+        links = pages.task_links(actor, task)
+        kept: dict[int, DependencyEditForm] = forms.get("link_forms") or {}
+        for link in links:
+            link["form"] = kept.get(link["id"]) or DependencyEditForm(initial={
+                "type": link["type"], "lag": link["lag"], "version": link["version"]})
+            link["form"].auto_id = f"link{link['id']}-%s"
         context.update(
-            form=forms.get("form") or TaskForm(initial=initial, people=people,
-                                               summary=task.is_summary),
+            form=forms.get("form") or TaskForm(
+                initial=initial, people=people, summary=task.is_summary,
+                scope_items=pages.scope_item_choices(actor, project)),
             dependency_form=forms.get("dependency_form") or DependencyForm(),
             add_form=forms.get("add_form") or TaskAddForm(),
-            links=pages.task_links(actor, task),
+            links=links,
         )
     if can_progress:
         context["progress_form"] = forms.get("progress_form") or ProgressForm(initial={
             "percent_complete": task.percent_complete, "actual_start": task.actual_start,
             "actual_finish": task.actual_finish, "version": task.version})
-    for name in ("form", "dependency_form", "add_form", "progress_form"):
+    for name, short in (("form", "edit"), ("dependency_form", "link"), ("add_form", "add"),
+                        ("progress_form", "progress")):
         if name in context:  # several panels may be open: ids of their fields stay unique
-            context[name].auto_id = f"task{task.pk}-%s"
+            context[name].auto_id = f"task{task.pk}-{short}-%s"
     if request.htmx:
         return render(request, ROWS, context, status=status)
     return render(request, "projects/plan/task.html", context, status=status)
+
+
+def _people(actor: Actor) -> list[tuple[str, str]]:
+    return [(str(m.user_id), m.user.display_name) for m in pages.staff_choices(actor)]
 
 
 def _refused(request: ActorRequest, task_id: int, error: DomainError,
@@ -305,18 +359,19 @@ def task_edit(request: ActorRequest, task_id: int) -> HttpResponse:
     if request.method == "GET":
         return _panel(request, task)
     _ensure_editor(actor, task.project)
-    people = [(str(m.user_id), m.user.display_name) for m in pages.staff_choices(actor)]
-    form = TaskForm(request.POST, people=people, summary=task.is_summary)
+    form = TaskForm(request.POST, people=_people(actor), summary=task.is_summary,
+                    scope_items=pages.scope_item_choices(actor, task.project))
     if not form.is_valid():
         return _panel(request, task, status=422, form=form,
                       error=_("Check the highlighted fields."))
+    before = _signatures(request, task.project)
     try:
         services.task_update(actor=actor, task=task, expected_version=form.cleaned_data["version"],
                              changes=form.values())
     except DomainError as error:
         return _refused(request, task.pk, error, form=form)
     return _changed(request, task.project_id, _("%(name)s saved; the plan was rescheduled.")
-                    % {"name": form.cleaned_data["name"]}, task.pk)
+                    % {"name": form.cleaned_data["name"]}, task.pk, before)
 
 
 @require_POST
@@ -328,6 +383,7 @@ def task_progress(request: ActorRequest, task_id: int) -> HttpResponse:
     if not form.is_valid():
         return _panel(request, task, status=422, progress_form=form,
                       error=_("Check the highlighted fields."))
+    before = _signatures(request, task.project)
     try:
         services.task_progress(actor=actor, task=task,
                                expected_version=form.cleaned_data["version"],
@@ -337,7 +393,7 @@ def task_progress(request: ActorRequest, task_id: int) -> HttpResponse:
             form_error(form, error)
         return _refused(request, task.pk, error, progress_form=form)
     return _changed(request, task.project_id, _("Progress of %(name)s saved.")
-                    % {"name": task.name}, task.pk)
+                    % {"name": task.name}, task.pk, before)
 
 
 def _structure(request: ActorRequest, task_id: int, action: str) -> HttpResponse:
@@ -402,6 +458,7 @@ def dependency_add(request: ActorRequest, task_id: int) -> HttpResponse:
             form.add_error("predecessor_row", _("There is no row %(row)d in this plan.")
                            % {"row": row})
         else:
+            before = _signatures(request, project)
             try:
                 services.dependency_create(actor=actor, project=project,
                                            predecessor_id=predecessor, successor_id=task.pk,
@@ -413,23 +470,59 @@ def dependency_add(request: ActorRequest, task_id: int) -> HttpResponse:
                 return _panel(request, task, status=error.status, dependency_form=form,
                               error=message_for(error))
             return _changed(request, project.pk, _("Predecessor added; the plan was "
-                                                   "rescheduled."), task.pk)
+                                                   "rescheduled."), task.pk, before)
     return _panel(request, task, status=422, dependency_form=form,
                   error=_("Check the highlighted fields."))
+
+
+def _dependency(actor: Actor, dependency_id: int) -> Dependency:
+    if actor.role == Role.CLIENT:
+        raise Http404
+    dependency = plan_selectors.dependency_get(actor, dependency_id)
+    _ensure_editor(actor, dependency.project)
+    return dependency
+
+
+@require_POST
+@actor_required
+def dependency_edit(request: ActorRequest, dependency_id: int) -> HttpResponse:
+    """A predecessor's type and lag, changed in place in the successor's panel."""
+    actor = request.actor
+    dependency = _dependency(actor, dependency_id)
+    successor = dependency.successor_id
+    form = DependencyEditForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, _task(actor, successor), status=422,
+                      link_forms={dependency.pk: form},
+                      error=_("Check the highlighted fields."))
+    before = _signatures(request, dependency.project)
+    try:
+        services.dependency_update(actor=actor, dependency=dependency,
+                                   expected_version=form.cleaned_data["version"],
+                                   changes=form.values())
+    except DomainError as error:
+        if isinstance(error, StaleVersion):
+            kept = {}
+        else:
+            if error.details.get("field") in form.fields:
+                form_error(form, error)
+            kept = {dependency.pk: form}
+        return _panel(request, _task(actor, successor), status=error.status, link_forms=kept,
+                      error=message_for(error))
+    return _changed(request, dependency.project_id, _("Predecessor changed; the plan was "
+                                                      "rescheduled."), successor, before)
 
 
 @require_POST
 @actor_required
 def dependency_remove(request: ActorRequest, dependency_id: int) -> HttpResponse:
     actor = request.actor
-    if actor.role == Role.CLIENT:
-        raise Http404
-    dependency = plan_selectors.dependency_get(actor, dependency_id)
-    _ensure_editor(actor, dependency.project)
+    dependency = _dependency(actor, dependency_id)
     successor = dependency.successor_id
+    before = _signatures(request, dependency.project)
     services.dependency_delete(actor=actor, dependency=dependency)
     return _changed(request, dependency.project_id, _("Predecessor removed; the plan was "
-                                                      "rescheduled."), successor)
+                                                      "rescheduled."), successor, before)
 
 
 # --- baselines ----------------------------------------------------------------------------------
@@ -519,6 +612,8 @@ urlpatterns: list[URLPattern] = [
     path("plan/tasks/<int:task_id>/outdent/", task_outdent, name="task_outdent"),
     path("plan/tasks/<int:task_id>/delete/", task_delete, name="task_delete"),
     path("plan/tasks/<int:task_id>/predecessors/", dependency_add, name="dependency_add"),
+    path("plan/dependencies/<int:dependency_id>/edit/", dependency_edit,
+         name="dependency_edit"),
     path("plan/dependencies/<int:dependency_id>/delete/", dependency_remove,
          name="dependency_remove"),
     path("<int:project_id>/baselines/", baselines, name="baselines"),

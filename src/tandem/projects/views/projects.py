@@ -1,6 +1,6 @@
 """Pages of projects: the list with HTMX filters, creating and editing a project, its overview
 (lifecycle buttons, schedule status with its reasons, dates, charter, scope items tracing the
-client's needs), its team, and the organization's working calendars.
+client's needs, each editable in place), its team, and the organization's working calendars.
 
 Each view parses its input, asks the access helpers, calls one selector or service, renders. The
 client's people see the overview of their client's projects only (no charter, scope or team)."""
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.core.actor import Actor
-from tandem.core.errors import DomainError, PermissionDenied
+from tandem.core.errors import DomainError, PermissionDenied, StaleVersion
 from tandem.core.roles import Role
 from tandem.projects.access import can_create_project, can_edit_project, can_manage_calendars
 from tandem.projects.forms_projects import (
@@ -30,11 +30,12 @@ from tandem.projects.forms_projects import (
     MemberForm,
     ProjectFilterForm,
     ProjectForm,
+    ScopeItemEditForm,
     ScopeItemForm,
     StatusDateForm,
     TransitionForm,
 )
-from tandem.projects.models import PROJECT_TRANSITIONS, Project, ProjectStatus
+from tandem.projects.models import PROJECT_TRANSITIONS, Project, ProjectStatus, ScopeItem
 from tandem.projects.selectors import pages
 from tandem.projects.selectors import projects as selectors
 from tandem.projects.services import calendars as calendar_services
@@ -302,6 +303,71 @@ def scope_remove(request: ActorRequest, item_id: int) -> HttpResponse:
                  "scope")
 
 
+def _scope_item(actor: Actor, item_id: int) -> ScopeItem:
+    """A scope item the actor may change (the client's people: 404, as for a missing one)."""
+    if actor.role == Role.CLIENT:
+        raise Http404
+    item = selectors.scope_item_get(actor, item_id)
+    _ensure_editor(actor, item.project)
+    return item
+
+
+def _scope_row(request: ActorRequest, item: ScopeItem, notice: str = "") -> HttpResponse:
+    """The scope item's row of the overview's table, with its task and deliverable counts."""
+    actor = request.actor
+    shown = selectors.scope_item_list(actor, item.project).get(pk=item.pk)
+    context = {"item": shown, "project": item.project, "can_edit": True, "notice": notice}
+    return render(request, "projects/projects/partials/scope_row.html", context)
+
+
+@require_safe
+@actor_required
+def scope_row(request: ActorRequest, item_id: int) -> HttpResponse:
+    """The row again (closing its form); without HTMX, the overview at the row."""
+    item = _scope_item(request.actor, item_id)
+    if not request.htmx:
+        return redirect(f"{project_url(item.project)}#scope-item-{item.pk}")
+    return _scope_row(request, item)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def scope_edit(request: ActorRequest, item_id: int) -> HttpResponse:
+    """A scope item's title, description and in or out of scope, changed in place (HTMX swaps
+    the row for its form and back) or on a page of its own."""
+    actor = request.actor
+    item = _scope_item(actor, item_id)
+    initial = {"title": item.title, "description": item.description,
+               "in_scope": item.in_scope, "version": item.version}
+    form = ScopeItemEditForm(request.POST or None, initial=initial)
+    refused, error = 0, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scope_item_update(actor=actor, item=item,
+                                       expected_version=form.cleaned_data["version"],
+                                       changes=form.values())
+        except DomainError as failure:
+            refused, error = failure.status, message_for(failure)
+            if isinstance(failure, StaleVersion):  # show what is saved now
+                item = _scope_item(actor, item_id)
+                form = ScopeItemEditForm(initial={
+                    "title": item.title, "description": item.description,
+                    "in_scope": item.in_scope, "version": item.version})
+            else:
+                form_error(form, failure)
+        else:
+            notice = _("Scope item %(title)s saved.") % {"title": form.cleaned_data["title"]}
+            if request.htmx:
+                return _scope_row(request, item, notice)
+            messages.success(request, notice)
+            return redirect(f"{project_url(item.project)}#scope-item-{item.pk}")
+    form.auto_id = f"scope{item.pk}-%s"
+    context = {"form": form, "item": item, "project": item.project, "error": error}
+    template = ("projects/projects/partials/scope_row_form.html" if request.htmx
+                else "projects/projects/scope_item_form.html")
+    return render(request, template, context, status=_status(request, refused))
+
+
 # --- the team -----------------------------------------------------------------------------------
 
 
@@ -498,6 +564,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:project_id>/status-date/", project_status_date, name="status_date"),
     path("<int:project_id>/charter/", charter_edit, name="charter"),
     path("<int:project_id>/scope/", scope_add, name="scope_add"),
+    path("scope/<int:item_id>/", scope_row, name="scope_row"),
+    path("scope/<int:item_id>/edit/", scope_edit, name="scope_edit"),
     path("scope/<int:item_id>/delete/", scope_remove, name="scope_remove"),
     path("<int:project_id>/team/", team, name="team"),
     path("team/<int:member_id>/edit/", member_edit, name="member_edit"),
