@@ -30,6 +30,7 @@ from tandem.core.models import User
 from tandem.core.versioning import ensure_version, update_versioned
 from tandem.notifications.services import Message, notify
 from tandem.projects.access import ensure_can_decide_acceptance, ensure_can_edit_project
+from tandem.projects.events import milestone_may_be_ready
 from tandem.projects.models import (
     Deliverable,
     DeliverableEvent,
@@ -154,6 +155,8 @@ def deliverable_accept(
                        comment=comment,
                        fields={"decided_at": timezone.now(), "decided_by": actor.user})
         _move_need(actor, locked, {NeedStatus.DELIVERED: NeedStatus.ACCEPTED})
+        if locked.milestone_id is not None:
+            milestone_may_be_ready(locked.milestone_id)  # billing may invoice it now
         manager = project.manager
         if manager.pk != actor.user_id:
             _notify(manager, locked, kind="deliverable_accepted",

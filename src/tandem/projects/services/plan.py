@@ -22,6 +22,7 @@ from tandem.core.models import Membership
 from tandem.core.roles import Role
 from tandem.core.versioning import ensure_version
 from tandem.projects.access import ensure_can_edit_project, ensure_can_update_progress
+from tandem.projects.events import milestone_may_be_ready
 from tandem.projects.models import (
     ConstraintType,
     Dependency,
@@ -124,6 +125,8 @@ def task_progress(
         if changed:
             reschedule(project)
             locked.refresh_from_db()
+            if locked.is_milestone and locked.actual_finish is not None:
+                milestone_may_be_ready(locked.pk)  # billing may invoice it now
     return locked
 
 
