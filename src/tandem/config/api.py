@@ -20,7 +20,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from tandem.billing.api import router as billing_router
 from tandem.clients.api import router as clients_router
+from tandem.contracts.api import router as contracts_router
 from tandem.core.api import router as core_router
 from tandem.core.api_auth import BearerToken, BrowserSession
 from tandem.core.errors import BadRequest, DomainError, ValidationError
@@ -134,6 +136,8 @@ api = TandemAPI(
 api.add_router("/", core_router)
 api.add_router("/", clients_router)
 api.add_router("/", projects_router)
+api.add_router("/", contracts_router)
+api.add_router("/", billing_router)
 api.add_router("/", notifications_router)
 
 

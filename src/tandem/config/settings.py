@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.clients",
     "tandem.projects",
+    "tandem.contracts",
+    "tandem.billing",
     "tandem.web",
 ]
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/", include("tandem.core.urls")),
     path("clients/", include("tandem.clients.urls")),
     path("projects/", include("tandem.projects.urls")),
+    path("contracts/", include("tandem.contracts.urls")),
+    path("billing/", include("tandem.billing.urls")),
     path("inbox/", include("tandem.notifications.urls")),
     path("", include("tandem.web.urls")),
 ]
