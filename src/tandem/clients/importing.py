@@ -105,7 +105,7 @@ def import_clients(
     if not can_create_client(actor):
         raise PermissionDenied("Only account managers and administrators import clients.")
     report = ImportReport(dry_run=dry_run)
-    table = _read_csv(file) if file_format == "csv" else _read_xlsx(file)
+    table = read_csv(file) if file_format == "csv" else read_xlsx(file)
     header = next(table, None)
     if header is None:
         raise ValidationError("The file is empty; its first row names the columns.",
@@ -330,7 +330,7 @@ def _text(cell: Any) -> str:
     return str(cell).strip()
 
 
-def _read_csv(file: IO[bytes]) -> Iterator[list[str]]:
+def read_csv(file: IO[bytes]) -> Iterator[list[str]]:
     data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValidationError("The file is larger than 20 MB.", code="file_too_large",
@@ -351,7 +351,7 @@ def _read_csv(file: IO[bytes]) -> Iterator[list[str]]:
                               field="file") from None
 
 
-def _read_xlsx(file: IO[bytes]) -> Iterator[list[Any]]:
+def read_xlsx(file: IO[bytes]) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
     data = file.read(MAX_BYTES + 1)

@@ -25,7 +25,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -37,11 +37,12 @@ from tandem.clients.importing import (
     CONTENT_TYPES,
     FORMATS,
     MAX_ROWS,
+    ImportReport,
     RowError,
-    _read_csv,
-    _read_xlsx,
     format_of,
     neutralise,
+    read_csv,
+    read_xlsx,
 )
 from tandem.core import audit
 from tandem.core.actor import Actor
@@ -158,20 +159,10 @@ def _wbs_codes(tasks: list[dict[str, Any]]) -> dict[int, str]:
 
 
 @dataclass
-class TaskImportReport:
-    rows: int = 0
-    imported: int = 0
+class TaskImportReport(ImportReport):
+    """The clients import's report, plus how many dependencies came with the tasks."""
+
     dependencies: int = 0
-    dry_run: bool = False
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({error.row for error in self.errors})
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -195,7 +186,7 @@ def import_tasks(
         raise ValidationError("Upload a .csv or .xlsx file.", code="unsupported_format",
                               field="file")
     report = TaskImportReport(dry_run=dry_run)
-    table = _read_csv(file) if file_format == "csv" else _read_xlsx(file)
+    table = read_csv(file) if file_format == "csv" else read_xlsx(file)
     header = next(table, None)
     if header is None:
         raise ValidationError("The file is empty; its first row names the columns.",
