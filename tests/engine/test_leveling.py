@@ -64,6 +64,18 @@ def test_optimizer_proves_j30_optima(psplib_dir: Path, name: str) -> None:
     assert events[0].source == "heuristic"
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_optimizer_proves_with_any_number_of_workers(psplib_dir: Path, workers: int) -> None:
+    # Long heuristic: it stagnates, and the solver's time goes to one proof with every worker.
+    name = "j3037_9"
+    inst = read_psplib(psplib_dir / "j30" / f"{name}.sm")
+    p = problem_from_psplib(inst)
+    res = optimize(p, time_limit=10, heuristic_time=1.0, workers=workers)
+    assert psplib_violations(inst, res.start.tolist()) == []
+    assert res.optimal
+    assert res.lower_bound == res.makespan == optimum(psplib_dir, name)
+
+
 def test_optimizer_within_a_short_limit_returns_a_bound(psplib_dir: Path) -> None:
     inst = read_psplib(psplib_dir / "j60" / "j6029_7.sm")
     p = problem_from_psplib(inst)

@@ -9,7 +9,15 @@ hint, and the solver is asked for a schedule *strictly shorter* than it: either 
 proves that none exists, and then the heuristic schedule is optimal.
 
 The solver runs with at most two workers (the machines we run on have two cores) and a wall-clock
-time limit; a progress callback reports every improvement of the schedule or of the bound.
+time limit; a progress callback reports every improvement of the schedule or of the bound. When
+the heuristic's schedule is probably optimal, both workers work on the proof (the default search
+with the LP relaxation, and the objective lower-bound search that refutes makespans from the
+bound upwards) instead of one of them running local search for a schedule that does not exist.
+
+Tried on the hard J30 instances and not kept (no gain, or slower): redundant no-overlap
+constraints over cliques of pairwise-incompatible jobs, the timetable edge-finding and overload
+checker propagators of the cumulative, the hard-precedence options, and ``lb_tree_search`` or
+``max_lp`` as the second proof worker.
 """
 
 from __future__ import annotations
@@ -72,13 +80,15 @@ def optimize(
 ) -> OptimizeResult:
     """Minimize the makespan within ``time_limit`` seconds (heuristic time included).
 
-    Phases: the heuristic; CP-SAT asked for a schedule strictly shorter than the heuristic's
-    (which proves most instances optimal within a second). If that did not settle it: when
-    neither the solver nor the heuristic's second half found anything shorter, the schedule is
-    probably optimal and the rest of the time goes to the same proof; otherwise the heuristic
-    runs again, seeded with the solver's schedule (its population search is the better improver
-    on hard instances), and CP-SAT gets the best schedule as a hint for the remaining time (its
-    neighbourhood search polishes it, its bound keeps rising).
+    Phases: the heuristic, then CP-SAT asked for a schedule strictly shorter than the
+    heuristic's. When the heuristic's second half found nothing better (its schedule is probably
+    optimal or close), that is one uninterrupted solve for all the time left, with every worker
+    on the proof (see ``_solve``'s ``prove``). Otherwise the solver gets a fifth of the time
+    (which proves most instances optimal within a second); if that did not settle it, the
+    heuristic runs again, seeded with the solver's schedule (its population search is the better
+    improver on hard instances), and CP-SAT gets the best schedule as a hint and the bound
+    proven so far for the remaining time (its neighbourhood search polishes the schedule, its
+    bound keeps rising).
     """
     t0 = time.perf_counter()
     h = Heuristic(problem, seed=seed)
@@ -125,9 +135,29 @@ def optimize(
         best_start, best = out.start, out.makespan
         return done(out.bound, out.status)
     phased = left() >= 3.0
+    if phased and h.stagnating:
+        # The late generations of the heuristic found nothing better: its schedule is probably
+        # optimal or close to it, and the time goes to one uninterrupted proof (a restart would
+        # lose the clauses learned so far); the solver still finds shorter schedules on the way.
+        out = _solve(
+            problem,
+            best_start,
+            best,
+            best - 1,
+            lb,
+            left(),
+            workers,
+            seed,
+            progress,
+            t0,
+            prove=True,
+        )
+        if out.start is not None and out.makespan < best:
+            best_start, best = out.start, out.makespan
+        return done(best if out.proved else out.bound, out.status)
     first = max(1.0, 0.2 * left()) if phased else left()
     out = _solve(problem, best_start, best, best - 1, lb, first, workers, seed, progress, t0)
-    lower = out.bound
+    lower = max(lb, out.bound)
     improved = out.start is not None and out.makespan < best
     if improved and out.start is not None:
         best_start, best = out.start, out.makespan
@@ -135,16 +165,6 @@ def optimize(
         return done(best, out.status)
     if not phased or left() <= 0.5:
         return done(lower, out.status)
-    if not improved and h.stagnating:
-        # Neither the solver nor the late generations of the heuristic beat its schedule: it is
-        # probably optimal, so the rest of the time goes to the proof.
-        out = _solve(
-            problem, best_start, best, best - 1, lb, left(), workers, seed + 1, progress, t0
-        )
-        lower = max(lower, out.bound)
-        if out.start is not None and out.makespan < best:
-            best_start, best = out.start, out.makespan
-        return done(best if out.proved else lower, out.status)
     h.inject(best_start)
     h.run(0.5 * left())
     if h.best_makespan < best and h.best_start is not None:
@@ -153,7 +173,7 @@ def optimize(
             progress(Progress(time.perf_counter() - t0, best, lower, "heuristic"))
     if best <= lower:
         return done(lower, "heuristic")
-    out = _solve(problem, best_start, best, best, lb, left(), workers, seed + 1, progress, t0)
+    out = _solve(problem, best_start, best, best, lower, left(), workers, seed + 1, progress, t0)
     lower = max(lower, out.bound)
     if out.start is not None and out.makespan < best:
         best_start, best = out.start, out.makespan
@@ -186,6 +206,9 @@ def _fixed_blocks(problem: Problem, r: int) -> list[tuple[int, int, int]]:
     return blocks
 
 
+_PROOF_SUBSOLVERS = ("default_lp", "objective_lb_search", "max_lp", "lb_tree_search", "core")
+
+
 @dataclass
 class _SolverOut:
     start: IntArray | None
@@ -206,6 +229,8 @@ def _solve(
     seed: int,
     progress: ProgressCallback | None,
     t0: float,
+    *,
+    prove: bool = False,
 ) -> _SolverOut:
     from ortools.sat.python import cp_model  # heavy import: only when the optimizer runs
 
@@ -264,10 +289,19 @@ def _solve(
 
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.max_time_in_seconds = max(seconds, 0.01)
+    # A small margin: the solver overshoots its limit a little on a busy machine.
+    prm.max_time_in_seconds = max(0.98 * seconds - 0.05, 0.01)
     prm.num_workers = max(1, workers)
     prm.random_seed = seed
     prm.log_search_progress = False
+    if prove and workers >= 2:
+        # A proof first: every worker reasons on the bound instead of one of them running
+        # local search. The default search with the LP relaxation refutes the target as a whole
+        # (and finds shorter schedules when there are some); objective lower-bound search proves
+        # the makespans below it infeasible one by one; more workers add LP-heavy searches.
+        full = list(_PROOF_SUBSOLVERS[:workers])
+        prm.subsolvers.extend(full)
+        prm.num_full_subsolvers = len(full)
 
     state = {"bound": lb}
 
