@@ -53,3 +53,4 @@ copy() {
 }
 
 copy htmx.org dist/htmx.min.js
+copy @fontsource/noto-sans files/noto-sans-latin-400-normal.woff files/noto-sans-latin-700-normal.woff files/noto-sans-vietnamese-400-normal.woff files/noto-sans-vietnamese-700-normal.woff

@@ -173,6 +173,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(personas, django_assert_n
     # session, user, membership (actor), the memberships to switch between, and the six reads
     # of the account manager's book (tests/clients/test_dashboard_my_book.py pins them down)
     # + the six reads of the projects board (tests/projects/test_dashboard_board.py)
-    with django_assert_num_queries(16):
+    # + the overdue invoices of the book
+    with django_assert_num_queries(17):
         response = client.get("/")
     assert response.status_code == 200

@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clients-check-issue-slas": {"task": "clients.check_issue_slas", "schedule": 5 * 60},
     "clients-recompute-health": {"task": "clients.recompute_health", "schedule": 6 * 60 * 60},
     "clients-send-quarterly-nps": {"task": "clients.send_quarterly_nps", "schedule": 24 * 60 * 60},
+    "billing-create-retainer-drafts": {"task": "billing.create_retainer_drafts",
+                                       "schedule": 24 * 60 * 60},
+    "billing-send-payment-reminders": {"task": "billing.send_payment_reminders",
+                                       "schedule": 24 * 60 * 60},
 }
 
 # Security headers. Cookies and HTTPS are strict in production; development runs on plain HTTP.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from tandem.core.roles import Role
 
@@ -135,3 +137,17 @@ class Error(Schema):
 class Health(Schema):
     status: str
     database: str
+
+
+def _iso_date(value: Any) -> Any:
+    """Only a calendar date spelled YYYY-MM-DD (not a number of seconds since 1970, which
+    pydantic would otherwise accept)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    if not isinstance(value, str | dt.date):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a query string or body: YYYY-MM-DD only.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

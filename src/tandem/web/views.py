@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tandem.billing.views.receivables import dashboard_panels as money_panels
 from tandem.clients.selectors_dashboard import my_book
 from tandem.core import selectors, services, tokens
 from tandem.core.access import can_manage_members, can_read_audit
@@ -42,6 +43,9 @@ def home(request: ActorRequest) -> HttpResponse:
         am = request.GET.get("am", "")
         owner_id = int(am) if am.isdigit() and len(am) < 10 else None
         context["book"] = my_book(request.actor, owner_id=owner_id)
+        context["money"] = money_panels(request.actor, owner_id=owner_id)
+    if request.actor.role == Role.FINANCE:
+        context["money"] = money_panels(request.actor)
     if request.actor.role in {Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER}:
         context["projects_board"] = projects_board(request.actor)
     return render(request, dashboard.template, context)

@@ -2,14 +2,10 @@
 
 No ``from __future__ import annotations``: ninja reads the annotations at runtime."""
 
-import datetime as dt
-import re
-from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
 
 from tandem.clients import selectors_activity as selectors
 from tandem.clients.models import InteractionKind
@@ -19,20 +15,11 @@ from tandem.core.api import ERRORS
 from tandem.core.api_auth import actor_of
 from tandem.core.idempotency import KEY_PATTERN, MAX_KEY_LENGTH, run_once
 from tandem.core.pagination import PageNumber
+from tandem.core.schemas import IsoDate
 
 router = Router(tags=["interactions"])
 
 
-def _iso_date(value: Any) -> Any:
-    """Only a calendar date spelled YYYY-MM-DD (not a number of seconds since 1970)."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Use a date as YYYY-MM-DD.")
-    if not isinstance(value, str | dt.date):
-        raise ValueError("Use a date as YYYY-MM-DD.")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 SINCE = Query(None, description="On or after this day")
 UNTIL = Query(None, description="On or before this day")
 
