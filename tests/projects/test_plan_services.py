@@ -161,3 +161,17 @@ def test_little_float_before_the_target_is_a_risk(personas):
     project.refresh_from_db()
     assert project.schedule_status == "at_risk"
     assert project.schedule_reasons == ["little_float_to_target:2"]  # Mon 9 and Tue 10
+
+
+def test_a_summary_rolls_up_its_duration_and_progress(personas):
+    project = make_project(personas)
+    actor = personas["admin"].actor
+    phase = task_create(actor=actor, project=project, name="Phase", duration=1)
+    a = task_create(actor=actor, project=project, name="A", duration=2, parent_id=phase.pk)
+    task_create(actor=actor, project=project, name="B", duration=4, parent_id=phase.pk)
+    task_progress(actor=actor, task=a, expected_version=a.version,
+                  changes={"percent_complete": 100, "actual_start": START,
+                           "actual_finish": dt.date(2026, 3, 3)})
+    phase.refresh_from_db()
+    assert phase.duration == 4  # Monday to Thursday
+    assert phase.percent_complete == 33  # (2 x 100 % + 4 x 0 %) / 6 days

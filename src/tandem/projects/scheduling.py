@@ -40,15 +40,16 @@ from tandem.projects.models import (
 from tandem.projects.models import Dependency as DependencyRow
 from tandem.projects.models import Task as TaskRow
 
-# The schedule columns rescheduling owns, in the order of the UPDATE statement.
+# The schedule columns rescheduling owns, in the order of the UPDATE statement. A summary's
+# duration and % complete are rolled up from its tasks (as in Microsoft Project), so they are
+# written here too; other rows keep their own.
 SCHEDULE_COLUMNS = (
     "start", "finish", "early_start", "early_finish", "late_start", "late_finish",
-    "total_float", "free_float", "is_critical", "is_summary",
+    "total_float", "free_float", "is_critical", "is_summary", "duration", "percent_complete",
 )
 _TASK_INPUTS = (
-    "id", "parent_id", "name", "duration", "constraint_type", "constraint_date", "actual_start",
-    "actual_finish", "percent_complete", "optimistic", "most_likely", "pessimistic",
-    *SCHEDULE_COLUMNS,
+    "id", "parent_id", "name", "constraint_type", "constraint_date", "actual_start",
+    "actual_finish", "optimistic", "most_likely", "pessimistic", *SCHEDULE_COLUMNS,
 )
 # A milestone slipping past its baseline by more than this many working days makes a project late.
 LATE_SLIP_DAYS = 5
@@ -184,12 +185,39 @@ def health_later(client_id: int) -> None:
     transaction.on_commit(lambda: recompute_health.delay(client_id))
 
 
+def rolled_up_progress(plan: PlanRows, result: CpmResult) -> dict[int, tuple[int, int]]:
+    """``{summary id: (duration, % complete)}``: the working days its tasks span, and their
+    % complete weighted by duration (a plain average when they are all milestones)."""
+    totals: dict[int, list[float]] = {i: [0.0, 0.0, 0.0, 0.0] for i in plan.summary_ids}
+    for t in reversed(plan.tasks):  # children come after their parent in WBS order
+        if t["id"] in plan.summary_ids:
+            weighted, weight, plain, count = totals[t["id"]]
+        else:
+            weight = float(t["duration"])
+            weighted, plain, count = weight * t["percent_complete"], t["percent_complete"], 1
+        if t["parent_id"] is not None:
+            acc = totals[t["parent_id"]]
+            acc[0] += weighted
+            acc[1] += weight
+            acc[2] += plain
+            acc[3] += count
+    rolled = {}
+    for task_id, (weighted, weight, plain, count) in totals.items():
+        s = result.tasks[str(task_id)]
+        percent = weighted / weight if weight else (plain / count if count else 0.0)
+        rolled[task_id] = (max(0, s.ef - s.es), min(100, int(percent + 0.5)))
+    return rolled
+
+
 def _write_schedule(plan: PlanRows, result: CpmResult) -> int:
     rows = []
+    rolled = rolled_up_progress(plan, result)
     for t in plan.tasks:
         s = result.tasks[str(t["id"])]
+        duration, percent = rolled.get(t["id"], (t["duration"], t["percent_complete"]))
         new = (s.start, s.finish, s.early_start, s.early_finish, s.late_start, s.late_finish,
-               s.total_float, s.free_float, s.critical, t["id"] in plan.summary_ids)
+               s.total_float, s.free_float, s.critical, t["id"] in plan.summary_ids, duration,
+               percent)
         old = tuple(t[c] for c in SCHEDULE_COLUMNS)
         if new != old:
             rows.append((*new, t["id"]))
@@ -206,11 +234,11 @@ def _write_schedule(plan: PlanRows, result: CpmResult) -> int:
     return len(rows)
 
 
-_STAGING = "tandem_schedule_rows"
+_STAGING = "tandem_schedule_rows_v2"  # a new name whenever the columns change
 _STAGING_COLUMNS = (
     "start date, finish date, early_start date, early_finish date, late_start date, "
     "late_finish date, total_float integer, free_float integer, is_critical boolean, "
-    "is_summary boolean, id bigint"
+    "is_summary boolean, duration integer, percent_complete smallint, id bigint"
 )
 
 
