@@ -30,6 +30,7 @@ from tandem.billing.models import FxRate, Invoice, InvoiceStatus
 from tandem.billing.services import fx
 from tandem.billing.services import payments as payments_service
 from tandem.billing.services.invoices import invoice_create, invoice_issue, invoice_void
+from tandem.billing.services.settings import billing_settings_for, billing_settings_update
 from tandem.contracts.models import Contract
 from tandem.core.actor import Actor
 from tandem.core.demo import DemoContext
@@ -96,6 +97,16 @@ def plans(today: dt.date) -> list[Plan]:
     return sorted(found, key=lambda p: (p.issue, p.contract))
 
 
+def _issuer(actor: Actor) -> None:
+    """The demo firm's details as they appear on its invoices."""
+    current = billing_settings_for(actor.organization)
+    billing_settings_update(
+        actor=actor, expected_version=current.version,
+        legal_name="Công ty TNHH Tư vấn Demo (Demo Consulting Co., Ltd.)",
+        address="Tầng 12, 54 Liễu Giai, Ba Đình, Hà Nội", tax_code="0109876543",
+    )
+
+
 def load_demo(context: DemoContext) -> None:
     organization = context.organization
     if Invoice.objects.filter(organization=organization).exclude(
@@ -111,6 +122,7 @@ def load_demo(context: DemoContext) -> None:
     actor = (Actor.for_membership(membership, request_id="demo") if membership
              else context.actor)
     today = timezone.localdate()
+    _issuer(actor)
     _rates(actor, today)
     for plan in plans(today):
         contract = contracts.get(plan.contract)
