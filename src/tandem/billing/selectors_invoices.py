@@ -17,6 +17,7 @@ from django.utils import timezone
 from tandem.billing.access import RUNS_BILLING
 from tandem.billing.models import (
     OPEN_INVOICE_STATUSES,
+    Allocation,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -42,6 +43,11 @@ def is_overdue(invoice: Invoice, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
     return (invoice.kind == InvoiceKind.INVOICE and invoice.status in OPEN_INVOICE_STATUSES
             and invoice.due_date is not None and invoice.due_date < today)
+
+
+def has_live_payments(invoice: Invoice) -> bool:
+    """Payments not reversed are allocated to it (it cannot be voided until they are)."""
+    return Allocation.objects.filter(invoice=invoice, payment__reversed_at=None).exists()
 
 
 def invoice_list(actor: Actor, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:

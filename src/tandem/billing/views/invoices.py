@@ -29,7 +29,7 @@ from tandem.billing.forms_invoices import (
     MoveLineForm,
     VoidForm,
 )
-from tandem.billing.models import Allocation, Invoice, InvoiceKind, InvoiceStatus
+from tandem.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from tandem.billing.services import invoices as services
 from tandem.billing.services import pdf
 from tandem.billing.services.settings import billing_settings_for, tax_rates
@@ -127,8 +127,7 @@ def _context(actor: Actor, invoice: Invoice, **extra: Any) -> dict[str, Any]:
     lines = list(invoice.lines.all())
     totals = services.totals_of(lines, currency)
     editable = invoice.status == InvoiceStatus.DRAFT and can_bill_client(actor, invoice.client)
-    has_payments = Allocation.objects.filter(invoice=invoice,
-                                             payment__reversed_at=None).exists()
+    has_payments = selectors.has_live_payments(invoice)
     context: dict[str, Any] = {
         "invoice": invoice,
         "is_credit_note": invoice.kind == InvoiceKind.CREDIT_NOTE,

@@ -75,6 +75,12 @@ def escalation_of(actor: Actor, client_issue: ClientIssue) -> ProjectIssue | Non
     return issue_list(actor).filter(client_issue=client_issue).first()
 
 
+def was_escalated(client_issue: ClientIssue) -> bool:
+    """Whether the client issue was escalated, even to a project issue the actor cannot see (the
+    page then says so without showing it)."""
+    return ProjectIssue.objects.filter(client_issue_id=client_issue.pk).exists()
+
+
 def escalation_project(actor: Actor, client_issue: ClientIssue, project_id: Any) -> Project:
     """The project named to escalate to: one the actor sees (else a validation error; the
     service checks it is the client's)."""

@@ -16,7 +16,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tandem.clients.models import ClientIssue
 from tandem.core.actor import Actor
 from tandem.core.errors import DomainError, PermissionDenied
 from tandem.projects.access import can_edit_project
@@ -153,7 +152,7 @@ def client_issue_escalation(request: ActorRequest, client_issue_id: int) -> Http
     actor = request.actor
     client_issue = selectors.client_issue_get(actor, client_issue_id)
     escalated = selectors.escalation_of(actor, client_issue)
-    was_escalated = escalated is not None or _was_escalated(client_issue)
+    was_escalated = escalated is not None or selectors.was_escalated(client_issue)
     can_escalate = not was_escalated and services.can_escalate(actor, client_issue)
     form = EscalateForm(request.POST or None, actor=actor,
                         client_issue=client_issue) if can_escalate else None
@@ -188,11 +187,6 @@ def client_issue_escalation(request: ActorRequest, client_issue_id: int) -> Http
         "panel_notice": _("Escalated to the project's issue log.")
         if request.method == "POST" and not error else "",
     }, status=status)
-
-
-def _was_escalated(client_issue: ClientIssue) -> bool:
-    """Whether the client issue was escalated (even to an issue the actor cannot see)."""
-    return ProjectIssue.objects.filter(client_issue_id=client_issue.pk).exists()
 
 
 def _detail_context(actor: Actor, issue: ProjectIssue, **extra: Any) -> dict[str, Any]:
